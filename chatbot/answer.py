@@ -1,0 +1,225 @@
+"""The answering chain: condense → retrieve → prompt → chat model → parse → verify, as LangChain runnables.
+
+Why this shape: the follow-up is rewritten into a standalone question, but retrieval fuses it with the
+raw question and the previous turn, so a poor rewrite can't lose the topic. When the whole corpus fits
+the context budget the prompt holds all of it as a fixed prefix whose KV state the embedded model
+keeps (a turn then prefills only the question); a larger corpus is answered from retrieved passages.
+Either way the draft is checked sentence by sentence (verify.py) and cited post hoc.
+"""
+
+from __future__ import annotations
+
+import time
+from contextvars import ContextVar
+from collections.abc import Iterator
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+import yaml
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+
+from chatbot.chunks import split_sentences
+from chatbot.embeddings import PackagedEmbeddings, get_embeddings
+from chatbot.index import Index
+from chatbot.inputs import Message, clean_question, parse_history, trim_history
+from chatbot.llm import ChatLocalLlama, chatml, yes_probability
+from chatbot.reply import Citation, Reply
+from chatbot.retrieve import HybridSearch, Passage
+from chatbot.settings import Settings
+from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
+
+__all__ = ["Chatbot", "load_prompts"]
+
+
+def load_prompts() -> dict[str, str]:
+    """The prompt templates shipped as package data (prompts.yaml)."""
+    return dict(yaml.safe_load(resources.files("chatbot").joinpath("prompts.yaml").read_text(encoding="utf-8")))
+
+
+# Per-call timings; a ContextVar because LangChain runs chain steps in worker threads that copy the context.
+_TIMINGS: ContextVar[dict[str, float]] = ContextVar("timings")
+
+
+class Chatbot:
+    """Answers questions about the indexed corpus; holds no conversation state (history comes in)."""
+
+    def __init__(self, settings: Settings, index: Index, model: BaseChatModel,
+                 embeddings: PackagedEmbeddings | None = None) -> None:
+        self.settings = settings
+        self.index = index
+        self.model = model
+        self.embeddings = embeddings or get_embeddings()
+        self.prompts = load_prompts()
+        self.search = HybridSearch(index, self.embeddings, settings.rrf_k)
+        self.verifier = Verifier(self.embeddings, self._judge, settings.support_threshold)
+        if isinstance(model, ChatLocalLlama) and self.whole_context is not None:
+            model.engine.warm_prefix(chatml([self._system()], open_assistant=False))
+
+    # --- context -------------------------------------------------------------------------------------
+
+    def count_tokens(self, text: str) -> int:
+        if isinstance(self.model, ChatLocalLlama):
+            return int(self.model.engine.count_tokens(text))
+        return len(text) // 4 + 1
+
+    @cached_property
+    def whole_context(self) -> str | None:
+        """The whole corpus as prompt text, or None when it exceeds the context budget."""
+        sources = {c.source for c in self.search.chunks}
+        lines = []
+        for chunk in self.search.chunks:
+            if len(sources) > 1 and (not lines or chunk.index == 0):
+                lines.append(f"[{chunk.source}]")
+            lines.append(chunk.text)
+        text = "\n".join(lines)
+        return text if self.count_tokens(text) <= self.settings.context_token_budget else None
+
+    def _system(self, passages: list[Passage] | None = None) -> SystemMessage:
+        context = self.whole_context
+        if context is None:
+            ordered = sorted(passages or [], key=lambda p: (p.chunk.source, p.chunk.start))
+            context = "\n".join(f"[{p.chunk.source}] {p.chunk.text}" for p in ordered)
+        return SystemMessage(self.prompts["system"].format(context=context))
+
+    def _candidates(self, passages: list[Passage]) -> list[Evidence]:
+        chunks = self.search.chunks if self.whole_context is not None else [p.chunk for p in passages]
+        return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)]
+
+    # --- chain steps ---------------------------------------------------------------------------------
+
+    def _timed(self, key: str, started: float) -> None:
+        timings: dict[str, float] = _TIMINGS.get()
+        timings[key] = timings.get(key, 0.0) + time.perf_counter() - started
+
+    def _history_messages(self, history: list[Message]) -> list[BaseMessage]:
+        kept = trim_history(history, self.settings.history_token_budget, self.count_tokens)
+        return [HumanMessage(m["content"]) if m["role"] == "user" else AIMessage(clean_draft(m["content"]))
+                for m in kept]
+
+    def _condense(self, state: dict[str, Any]) -> str:
+        history: list[Message] = state["history"]
+        if not any(m["role"] == "user" for m in history):
+            return str(state["question"])
+        started = time.perf_counter()
+        turns = trim_history(history, self.settings.history_token_budget, self.count_tokens)
+        text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}" for m in turns)
+        prompt = self.prompts["condense"].format(history=text, question=state["question"])
+        rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=60).content)
+        self._timed("generate_s", started)
+        rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
+        return rewrite if 0 < len(rewrite) <= 3 * len(state["question"]) + 200 else str(state["question"])
+
+    def _system_for_side_calls(self) -> SystemMessage:
+        """Side calls share the answer prompt's prefix when it is fixed, so its cached state is reused."""
+        return self._system() if self.whole_context is not None else SystemMessage("You rewrite questions.")
+
+    def _retrieve(self, state: dict[str, Any]) -> list[Passage]:
+        started = time.perf_counter()
+        queries = [(state["standalone_question"], 1.0)]
+        if state["question"] != state["standalone_question"]:
+            queries.append((state["question"], 1.0))
+        previous = [m["content"] for m in state["history"] if m["role"] == "user"]
+        if previous:
+            queries.append((previous[-1], 0.5))
+        passages = self.search.search(queries, self.settings.top_k)
+        self._timed("retrieve_s", started)
+        return passages
+
+    def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
+        _TIMINGS.get()["draft_started"] = time.perf_counter()
+        return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(state["question"])]
+
+    def _judge(self, passage: str, claim: str) -> float:
+        started = time.perf_counter()
+        messages = [SystemMessage(self.prompts["judge_system"]), HumanMessage(self.prompts["judge"].format(passage=passage, claim=claim))]
+        probability = yes_probability(self.model, messages)
+        self._timed("generate_s", started)
+        return probability
+
+    def _verify(self, state: dict[str, Any]) -> Reply:
+        timings: dict[str, float] = _TIMINGS.get()
+        timings["generate_s"] = timings.get("generate_s", 0.0) + time.perf_counter() - timings.pop("draft_started")
+        question = state["standalone_question"]
+        candidates = self._candidates(state["passages"])
+        draft = clean_draft(state["draft"])
+        kept = [] if is_refusal(draft) else self.verifier.check(draft, question, candidates)
+        if not kept:
+            draft = self._focused_draft(question, candidates)
+            kept = [] if is_refusal(draft) else self.verifier.check(draft, question, candidates)
+        return self._reply(state, kept)
+
+    def _focused_draft(self, question: str, candidates: list[Evidence]) -> str:
+        """Ask again, with only the few sentences that best match the question, after a refusal or a draft
+        with no supported sentence.
+
+        Why: with the whole article in view the small model refuses some answerable questions and
+        misreads others; shown just the likeliest sentences it mostly gets them, and anything it
+        invents is still caught by the verifier.
+        """
+        started = time.perf_counter()
+        best = sorted((e for _, e in self.verifier.rank(question, question, candidates)[:3]),
+                      key=lambda e: (e.source, e.span.start))
+        system = SystemMessage(self.prompts["system"].format(context="\n".join(e.span.text for e in best)))
+        draft = clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
+        self._timed("generate_s", started)
+        return draft
+
+    def _reply(self, state: dict[str, Any], kept: list[Supported]) -> Reply:
+        citations: list[Citation] = []
+        numbers: dict[Evidence, int] = {}
+        parts = []
+        for sentence in kept:
+            marks = []
+            for evidence in sentence.evidence:
+                if evidence not in numbers:
+                    numbers[evidence] = len(numbers) + 1
+                    citations.append(Citation(numbers[evidence], evidence.source, evidence.span.start,
+                                              evidence.span.end, evidence.span.text))
+                marks.append(f"[{numbers[evidence]}]")
+            body = sentence.text.rstrip()
+            end = body[-1] if body and body[-1] in ".!?" else ""
+            parts.append(f"{body[:-1] if end else body} {''.join(marks)}{end}")
+        refused = not parts
+        timings = _TIMINGS.get()
+        timings["total_s"] = time.perf_counter() - timings.pop("started")
+        return Reply(question=state["question"], standalone_question=state["standalone_question"],
+                     answer=self.prompts["refusal"] if refused else " ".join(parts), refused=refused,
+                     citations=citations, timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "total_s")})
+
+    @cached_property
+    def draft_chain(self) -> Runnable:
+        """LCEL: condense → retrieve → prompt → chat model → parse; streams the draft."""
+        return (RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
+                | RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve))
+                | RunnablePassthrough.assign(draft=RunnableLambda(self._messages) | self.model | StrOutputParser()))
+
+    @cached_property
+    def chain(self) -> Runnable:
+        """The whole answering chain: the draft chain, then verification and citation."""
+        return self.draft_chain | RunnableLambda(self._verify)
+
+    # --- public API ----------------------------------------------------------------------------------
+
+    def _inputs(self, question: Any, history: Any) -> dict[str, Any]:
+        _TIMINGS.set({"started": time.perf_counter(), "retrieve_s": 0.0, "generate_s": 0.0})
+        return {"question": clean_question(question, self.settings.max_question_chars), "history": parse_history(history)}
+
+    def ask(self, question: str, history: list[Message] | None = None) -> Reply:
+        """Answer `question` given the conversation so far (a list of user/assistant messages)."""
+        return self.chain.invoke(self._inputs(question, history))  # type: ignore[no-any-return]
+
+    def stream(self, question: str, history: list[Message] | None = None) -> Iterator[str | Reply]:
+        """Yield draft text as it is generated, then the verified Reply (which may differ from the draft)."""
+        inputs = self._inputs(question, history)
+        state: dict[str, Any] = {}
+        for part in self.draft_chain.stream(inputs):
+            if "draft" in part:
+                state["draft"] = state.get("draft", "") + part["draft"]
+                yield part["draft"]
+            else:
+                state.update(part)
+        yield self._verify(state)

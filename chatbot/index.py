@@ -1,0 +1,157 @@
+"""The Chroma store of chunks, and ingest: embed what changed, keep what didn't, drop what's gone.
+
+Why a manifest: each source's live version (its sha256) is recorded in a small second collection
+and switched only after all of the new version's chunks are stored. A reader trusts only chunks of
+the live version, so an ingest killed half-way leaves the previous index intact; the next ingest
+sweeps away the orphans.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chatbot.chunks import Chunk, chunk_article
+from chatbot.corpus import Article, scan_corpus
+from chatbot.errors import ChatbotError
+from chatbot.settings import Settings
+
+__all__ = ["Index", "IngestReport"]
+
+_BATCH = 512
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the CLI to print and tests to check."""
+
+    files: int = 0
+    chunks_added: int = 0
+    chunks_kept: int = 0
+    chunks_removed: int = 0
+    skipped: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.files} file(s): {self.chunks_added} chunk(s) added, {self.chunks_kept} kept, "
+                f"{self.chunks_removed} removed, {len(self.skipped)} file(s) skipped in {self.seconds:.1f} s")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Index:
+    """Chunks in Chroma (embedded on disk, or a Chroma server when `chroma_url` is set)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client = self._connect()
+        try:
+            self._chunks = self._client.get_or_create_collection(settings.collection, embedding_function=None,
+                                                                 metadata={"hnsw:space": "cosine"})
+            self._manifest = self._client.get_or_create_collection(f"{settings.collection}-sources", embedding_function=None)
+        except Exception as exc:  # Chroma raises many types for a damaged store
+            raise ChatbotError(f"the index at {self.where} can't be opened ({type(exc).__name__}: {exc}); "
+                               f"delete it and run `chatbot ingest` to rebuild it") from None
+
+    @property
+    def where(self) -> str:
+        return self.settings.chroma_url or str(self.settings.index_dir)
+
+    def _connect(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if self.settings.chroma_url:
+                from urllib.parse import urlparse
+
+                url = urlparse(self.settings.chroma_url)
+                return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                           ssl=url.scheme == "https", settings=chroma_settings)
+            return chromadb.PersistentClient(path=str(self.settings.index_dir), settings=chroma_settings)
+        except Exception as exc:
+            raise ChatbotError(f"can't open the index at {self.where} ({type(exc).__name__}: {exc}); "
+                               f"check it, or delete it and run `chatbot ingest`") from None
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def manifest(self) -> dict[str, str]:
+        """Live version (sha256) of each indexed source."""
+        got = self._manifest.get(include=["metadatas"])
+        return {i: str(m["sha256"]) for i, m in zip(got["ids"], got["metadatas"] or []) if m}
+
+    def live_chunks(self) -> list[Chunk]:
+        """All chunks of the live versions, in reading order."""
+        live = self.manifest()
+        got = self._chunks.get(include=["metadatas", "documents"])
+        chunks = [Chunk(str(m["source"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)  # type: ignore[arg-type]
+                  for m, doc in zip(got["metadatas"] or [], got["documents"] or [])
+                  if m and live.get(str(m["source"])) == m["sha256"]]
+        return sorted(chunks, key=lambda c: (c.source, c.index))
+
+    def dense(self, vector: list[float], n: int) -> list[tuple[str, float]]:
+        """Chunk ids nearest to `vector` with cosine similarity, best first (live versions only)."""
+        count = self._chunks.count()
+        if not count:
+            return []
+        got = self._chunks.query(query_embeddings=[vector], n_results=min(n, count), include=["metadatas", "distances"])
+        ids, metas, dists = got["ids"][0], (got["metadatas"] or [[]])[0], (got["distances"] or [[]])[0]
+        return [(f"{m['source']}::{m['index']}", 1.0 - float(d)) for i, m, d in zip(ids, metas, dists)]
+
+    def is_current(self, articles: Sequence[Article]) -> bool:
+        """True when every article is indexed at its present version."""
+        live = self.manifest()
+        return bool(articles) and all(live.get(a.source) == a.sha256 for a in articles)
+
+    # --- writing -------------------------------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[Path], embed: Callable[[list[str]], list[list[float]]],
+               log: Callable[[str], None] = _stderr) -> IngestReport:
+        """Bring the index in line with the articles under `paths`; unchanged ones cost nothing."""
+        started = time.perf_counter()
+        scan = scan_corpus(paths)
+        report = IngestReport(files=len(scan.articles), skipped=scan.skipped)
+        for source, reason in scan.skipped.items():
+            log(f"skipped {source}: {reason} (its indexed version, if any, is kept)")
+        live = self.manifest()
+        for article in scan.articles:
+            if live.get(article.source) == article.sha256:
+                report.chunks_kept += int(self._manifest.get(ids=[article.source], include=["metadatas"])["metadatas"][0]["chunks"])  # type: ignore[index]
+                continue
+            chunks = chunk_article(article, self.settings.max_sentences_per_chunk, self.settings.max_chunk_chars)
+            log(f"embedding {article.source}: {len(chunks)} chunk(s)")
+            for i in range(0, len(chunks), _BATCH):
+                batch = chunks[i:i + _BATCH]
+                self._chunks.upsert(
+                    ids=[f"{article.sha256[:16]}:{c.id}" for c in batch],
+                    embeddings=embed([c.text for c in batch]),  # type: ignore[arg-type]
+                    documents=[c.text for c in batch],
+                    metadatas=[{"source": c.source, "index": c.index, "start": c.start, "end": c.end,
+                                "sha256": article.sha256} for c in batch])
+            self._manifest.upsert(ids=[article.source], embeddings=[[1.0]],  # the switch to the new version
+                                  metadatas=[{"sha256": article.sha256, "chunks": len(chunks)}])
+            report.chunks_added += len(chunks)
+        present = {a.source for a in scan.articles} | set(scan.skipped)
+        gone = [s for s in live if s not in present and any(s.startswith(f"{folder}/") for folder in scan.folders)]
+        if gone:
+            self._manifest.delete(ids=gone)
+            log(f"removed {len(gone)} deleted article(s): {', '.join(gone)}")
+        report.chunks_removed = self._sweep()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _sweep(self) -> int:
+        """Delete chunks that are not of a live version (replaced, deleted, or left by a killed ingest)."""
+        live = self.manifest()
+        got = self._chunks.get(include=["metadatas"])
+        dead = [i for i, m in zip(got["ids"], got["metadatas"] or []) if not m or live.get(str(m["source"])) != m["sha256"]]
+        for i in range(0, len(dead), _BATCH):
+            self._chunks.delete(ids=dead[i:i + _BATCH])
+        return len(dead)

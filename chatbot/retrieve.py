@@ -1,0 +1,114 @@
+"""Hybrid retrieval: dense search in Chroma fused with BM25 by reciprocal rank fusion.
+
+Why both: a paraphrase shares no words with its answer (dense finds it), a rare name like
+"Thuaiban" is a weak signal for MiniLM (BM25 finds it). Several queries (the question, its
+standalone rewrite, the previous turn) are fused too, so a bad rewrite can't lose the context.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from chatbot.chunks import Chunk, Span, split_sentences
+from chatbot.embeddings import PackagedEmbeddings
+from chatbot.index import Index
+from chatbot.lexical import content_terms
+
+__all__ = ["BM25", "Passage", "HybridSearch", "HybridRetriever"]
+
+
+class BM25:
+    """Okapi BM25 over pre-tokenised documents, with an inverted index so a query touches only its terms."""
+
+    def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.n = len(documents)
+        lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        norm = k1 * (1 - b + b * lengths / max(float(lengths.mean()) if self.n else 1.0, 1.0))
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
+        for doc_id, doc in enumerate(documents):
+            for term in doc:
+                counts[term][doc_id] = counts[term].get(doc_id, 0) + 1
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, posting in counts.items():
+            ids = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
+            tf = np.fromiter(posting.values(), dtype=np.float32, count=len(posting))
+            idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
+            self._postings[term] = (ids, idf * tf * (k1 + 1) / (tf + norm[ids]))
+
+    def top(self, query: list[str], n: int) -> list[tuple[int, float]]:
+        """Best `n` (document index, score) pairs with a positive score."""
+        scores = np.zeros(self.n, dtype=np.float32)
+        for term in set(query):
+            if term in self._postings:
+                ids, weights = self._postings[term]
+                scores[ids] += weights
+        if not self.n:
+            return []
+        best = np.argpartition(-scores, min(n, self.n) - 1)[:n]
+        return [(int(i), float(scores[i])) for i in sorted(best, key=lambda i: -scores[i]) if scores[i] > 0]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and its dense similarity to the question."""
+
+    chunk: Chunk
+    score: float
+    similarity: float
+
+    @property
+    def sentences(self) -> list[Span]:
+        return split_sentences(self.chunk.text, self.chunk.start)
+
+
+class HybridSearch:
+    """Dense + BM25 search over the live chunks of an index, fused by reciprocal rank."""
+
+    def __init__(self, index: Index, embeddings: PackagedEmbeddings, rrf_k: int = 60) -> None:
+        self.index = index
+        self.embeddings = embeddings
+        self.rrf_k = rrf_k
+        self.chunks = index.live_chunks()
+        self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
+        self._bm25 = BM25([content_terms(c.text) for c in self.chunks])
+
+    def search(self, queries: Sequence[tuple[str, float]], k: int) -> list[Passage]:
+        """Top `k` chunks for weighted `queries`; the first query's dense similarity is reported."""
+        fused: dict[int, float] = defaultdict(float)
+        similarity: dict[int, float] = {}
+        depth = max(2 * k, 10)
+        for position, (query, weight) in enumerate(queries):
+            if not query.strip():
+                continue
+            dense = [(self._by_id[cid], sim) for cid, sim in self.index.dense(self.embeddings.embed_query(query), depth)
+                     if cid in self._by_id]
+            lexical = self._bm25.top(content_terms(query), depth)
+            for ranking in (dense, lexical):
+                for rank, (i, _) in enumerate(ranking):
+                    fused[i] += weight / (self.rrf_k + rank + 1)
+            if position == 0:
+                similarity = dict(dense)
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        return [Passage(self.chunks[i], fused[i], similarity.get(i, 0.0)) for i in best]
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain face of `HybridSearch`: documents carry source, start, end and the fused score."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    search: HybridSearch
+    k: int = 4
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [Document(page_content=p.chunk.text, metadata={"source": p.chunk.source, "start": p.chunk.start,
+                                                               "end": p.chunk.end, "score": p.score})
+                for p in self.search.search([(query, 1.0)], self.k)]

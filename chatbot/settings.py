@@ -1,0 +1,75 @@
+"""All configuration in one place: a typed settings object read from env vars and chatbot.toml.
+
+Why one object: every stage (ingest, retrieval, the model, the app) takes its knobs from here, so a
+deployment changes behaviour by configuration alone (`CHATBOT_*` variables or `chatbot.toml`).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ask-the-article"
+
+
+class Settings(BaseSettings):
+    """Knobs of the chatbot; each field can be set as CHATBOT_<NAME> or in chatbot.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="CHATBOT_", toml_file="chatbot.toml", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of .txt/.md articles ingested by default.")
+    index_dir: Path = Field(Path(".chroma"), description="Folder of the embedded (persistent) Chroma store.")
+    chroma_url: str | None = Field(None, description="URL of a Chroma server; when set it replaces index_dir.")
+    collection: str = Field("articles", description="Chroma collection holding the chunks.")
+    cache_dir: Path = Field(_default_cache_dir(), description="Where the assembled GGUF model and prefix states live.")
+
+    max_sentences_per_chunk: int = Field(3, ge=1, description="Chunks hold at most this many whole sentences.")
+    max_chunk_chars: int = Field(600, ge=100, description="Chunks stop growing past this many characters.")
+    top_k: int = Field(4, ge=1, description="Chunks retrieved per question after fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+
+    backend: Literal["llamacpp", "openai"] = Field("llamacpp", description="Chat model: embedded GGUF or an OpenAI-compatible endpoint.")
+    openai_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint.")
+    openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint.")
+    openai_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable that holds the endpoint's key.")
+    n_ctx: int = Field(4096, ge=512, description="Context window of the embedded model.")
+    n_threads: int = Field(max(1, os.cpu_count() or 1), ge=1, description="CPU threads for the embedded model.")
+    max_answer_tokens: int = Field(120, ge=8, description="Longest answer the model may write.")
+    context_token_budget: int = Field(1800, ge=0, description="A corpus up to this many tokens is shown whole, as a cached prefix; larger ones are retrieved.")
+    history_token_budget: int = Field(400, ge=0, description="Most recent chat turns kept for the model, in tokens.")
+    max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a message.")
+    support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")
+
+    host: str = Field("127.0.0.1", description="Address the app binds to.")
+    port: int = Field(7860, description="Port the app listens on.")
+    share: bool = Field(False, description="Ask Gradio for a public share link (off by default).")
+    auth: str | None = Field(None, description="Optional 'user:password' required to use the app.")
+    concurrency_limit: int = Field(1, ge=1, description="Answers generated at once by the app (one model, 2 cores).")
+    max_queue: int = Field(64, ge=1, description="Requests the app queues before turning new ones away.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

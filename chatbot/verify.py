@@ -1,0 +1,145 @@
+"""Post-hoc citation and support checking: every kept answer sentence is backed by the sentence(s) it cites.
+
+Why after the fact: a 1.5B model's own citation numbers are mostly wrong, and it sometimes invents
+answers. So each answer sentence is attributed to the article sentences that best match it (words
+and meaning), then kept only if (a) its numbers and most of its new words occur there and (b) the
+model, asked as a yes/no judge, finds it supported by them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from chatbot.chunks import Span, split_sentences
+from chatbot.embeddings import PackagedEmbeddings
+from chatbot.lexical import content_terms, numbers
+
+__all__ = ["Evidence", "Supported", "Verifier", "is_refusal", "clean_draft"]
+
+_REFUSAL = re.compile(
+    r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
+    r"not (?:mentioned|specified|stated|provided|given|included|available|clear|known|discussed)|no (?:information|mention|details?)|"
+    r"(?:can ?not|can't|unable to) (?:answer|determine|find|provide)|i don't know|isn't (?:mentioned|stated|specified))\b",
+    re.IGNORECASE)
+
+
+_PREAMBLE = re.compile(r"^(?:according to the article,?|(?:yes|no),? )?\s*(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*)",
+                       re.IGNORECASE)
+
+
+def is_refusal(text: str) -> bool:
+    """True when the model says the article doesn't answer."""
+    return bool(_REFUSAL.search(text)) or not text.strip()
+
+
+def clean_draft(text: str) -> str:
+    """The model's text without its own [n] markers, labels or stray whitespace."""
+    text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
+    text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = _PREAMBLE.sub("", " ".join(text.split()))
+    return text[:1].upper() + text[1:]
+
+
+def _key(term: str) -> str:
+    """Terms sharing their first five letters match ("retaliation" ~ "retaliatory")."""
+    return term[:5] if len(term) > 5 else term
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of an article that an answer may cite."""
+
+    source: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Supported:
+    """An answer sentence kept, with the evidence it cites."""
+
+    text: str
+    evidence: tuple[Evidence, ...]
+
+
+class Verifier:
+    """Attributes answer sentences to evidence and keeps only the supported ones."""
+
+    def __init__(self, embeddings: PackagedEmbeddings, judge: Callable[[str, str], float], threshold: float) -> None:
+        self._embeddings = embeddings
+        self._judge = judge
+        self._threshold = threshold
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self._embeddings.embed_documents(missing)):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])
+
+    def rank(self, claim: str, question: str, candidates: Sequence[Evidence]) -> list[tuple[float, Evidence]]:
+        """Candidates scored by shared rare words (claim first, question second) and embedding similarity."""
+        if not candidates:
+            return []
+        sentence_keys = [{_key(t) for t in content_terms(c.span.text)} for c in candidates]
+        df: dict[str, int] = {}
+        for keys in sentence_keys:
+            for k in keys:
+                df[k] = df.get(k, 0) + 1
+        idf = {k: math.log(1 + len(candidates) / (1 + n)) for k, n in df.items()}
+        claim_keys = {_key(t) for t in content_terms(claim)}
+        question_keys = {_key(t) for t in content_terms(question)} - claim_keys
+        weights = {k: idf.get(k, 1.0) for k in claim_keys} | {k: 0.5 * idf.get(k, 1.0) for k in question_keys}
+        total = sum(weights.values()) or 1.0
+        lexical = [sum(w for k, w in weights.items() if k in keys) / total for keys in sentence_keys]
+        vectors = self._embed([f"{question} {claim}"] + [c.span.text for c in candidates])
+        dense = vectors[1:] @ vectors[0]
+        scored = [(0.5 * lex + 0.5 * float(sim), c) for lex, sim, c in zip(lexical, dense, candidates)]
+        return sorted(scored, key=lambda pair: -pair[0])
+
+    def attribute(self, claim: str, question: str, candidates: Sequence[Evidence]) -> tuple[Evidence, ...]:
+        """The best sentence for `claim`, plus a second one when it adds claim words the first lacks."""
+        ranked = self.rank(claim, question, candidates)
+        if not ranked:
+            return ()
+        best_score, best = ranked[0]
+        claim_keys = {_key(t) for t in content_terms(claim)}
+        missing = claim_keys - {_key(t) for t in content_terms(best.span.text)} - {_key(t) for t in content_terms(question)}
+        for score, other in ranked[1:4]:
+            added = missing & {_key(t) for t in content_terms(other.span.text)}
+            if score >= 0.6 * best_score and len(added) >= 2:
+                return tuple(sorted((best, other), key=lambda e: (e.source, e.span.start)))
+        return (best,)
+
+    @staticmethod
+    def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
+        """Numbers of the claim occur in the evidence or question, and so do half of its new words."""
+        passage = " ".join(e.span.text for e in evidence)
+        if not numbers(claim) <= numbers(passage) | numbers(question):
+            return False
+        new = {_key(t) for t in content_terms(claim)} - {_key(t) for t in content_terms(question)}
+        if not new:
+            return True
+        found = new & {_key(t) for t in content_terms(passage)}
+        return len(found) >= 0.5 * len(new)
+
+    def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
+        """P(the evidence supports the claim); short claims are put in the context of the question."""
+        passage = " ".join(e.span.text for e in evidence)
+        statement = claim if len(content_terms(claim)) >= 4 else f'The answer to "{question}" is: {claim}'
+        return self._judge(passage, statement)
+
+    def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> list[Supported]:
+        """The draft's sentences that are grounded and judged supported, each with its evidence."""
+        kept: list[Supported] = []
+        for sentence in split_sentences(draft):
+            evidence = self.attribute(sentence.text, question, candidates)
+            if evidence and self.lexically_grounded(sentence.text, question, evidence) \
+                    and self.judge_claim(sentence.text, question, evidence) >= self._threshold:
+                kept.append(Supported(sentence.text, evidence))
+        return kept

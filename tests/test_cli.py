@@ -1,0 +1,72 @@
+"""The CLI as users and the held-out checker run it: real processes, real models."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chatbot.settings import Settings
+from tests.conftest import ARTICLE, ROOT
+
+
+def run_cli(*args: str, settings: Settings, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
+    return subprocess.run([sys.executable, "-m", "chatbot.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=600)
+
+
+@pytest.mark.slow
+def test_ask_json_prints_exactly_one_contract_object(real_settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"role": "user", "content": "Who is Abul Ameer Thuaiban?"},
+                                   {"role": "assistant", "content": "A senior adviser to Prime Minister Sudani [1]."}]))
+    result = run_cli("ask", "--json", "--history", str(history), "What did he warn about?", settings=real_settings)
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert set(reply) >= {"question", "standalone_question", "answer", "refused", "citations", "timings"}
+    assert set(reply["timings"]) >= {"retrieve_s", "generate_s", "total_s"}
+    assert not reply["refused"] and "disastrous" in reply["answer"].lower()
+    text = ARTICLE.read_text(encoding="utf-8")
+    for citation in reply["citations"]:
+        assert set(citation) == {"n", "source", "start", "end", "text"}
+        assert (ROOT / citation["source"]).read_text(encoding="utf-8")[citation["start"]:citation["end"]] == citation["text"]
+        assert citation["text"] in text
+
+
+@pytest.mark.slow
+def test_plain_ask_prints_answer_then_passages(real_settings: Settings) -> None:
+    result = run_cli("ask", "Who is Ahmed Kenani?", settings=real_settings)
+    assert result.returncode == 0, result.stderr
+    assert "lawmaker" in result.stdout.lower() and "\n[1] corpus/iraq-militias-israel.txt:" in result.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("ask", "   "), "question is empty"),
+    (("ask", "x" * 100_000), "too long"),
+    (("ask", "Who?", "--history", "/nonexistent/h.json"), "history file not found"),
+])
+def test_bad_input_is_one_line_and_nonzero(args: tuple[str, ...], message: str, settings: Settings) -> None:
+    result = run_cli(*args, settings=settings)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_ingest_reports_what_it_did(settings: Settings) -> None:
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "a.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    first = run_cli("ingest", str(settings.corpus_dir), settings=settings)
+    assert first.returncode == 0, first.stderr
+    assert "chunk(s) added" in first.stdout and " 0 kept" in first.stdout
+    second = run_cli("ingest", str(settings.corpus_dir), settings=settings)
+    assert " 0 chunk(s) added" in second.stdout and "0 removed" in second.stdout
+
+
+def test_missing_corpus_folder_is_a_clear_error(settings: Settings) -> None:
+    result = run_cli("ingest", str(settings.corpus_dir / "nope"), settings=settings)
+    assert result.returncode == 1 and "corpus path not found" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,63 @@
+from pathlib import Path
+
+import pytest
+
+from chatbot.index import Index
+from chatbot.settings import Settings
+from tests.conftest import ARTICLE, fake_embed
+
+
+class CountingEmbed:
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def __call__(self, texts: list[str]) -> list[list[float]]:
+        self.texts += len(texts)
+        return fake_embed(texts)
+
+
+@pytest.fixture
+def corpus(settings: Settings) -> Path:
+    settings.corpus_dir.mkdir()
+    (settings.corpus_dir / "one.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (settings.corpus_dir / "two.txt").write_text("Second article. It is short.\n\nA second paragraph here.", encoding="utf-8")
+    return settings.corpus_dir
+
+
+def test_reingest_of_unchanged_text_embeds_nothing(settings: Settings, corpus: Path) -> None:
+    embed = CountingEmbed()
+    first = Index(settings).ingest([corpus], embed, log=lambda _: None)
+    assert first.chunks_added > 0 and embed.texts == first.chunks_added
+    again = Index(settings).ingest([corpus], embed, log=lambda _: None)
+    assert (again.chunks_added, again.chunks_removed, again.chunks_kept) == (0, 0, first.chunks_added)
+    assert embed.texts == first.chunks_added
+
+
+def test_changed_file_is_replaced_and_deleted_file_removed(settings: Settings, corpus: Path) -> None:
+    index = Index(settings)
+    index.ingest([corpus], fake_embed, log=lambda _: None)
+    (corpus / "two.txt").write_text("Changed article. Only this now.", encoding="utf-8")
+    report = index.ingest([corpus], fake_embed, log=lambda _: None)
+    assert report.chunks_added == 1 and report.chunks_removed == 2
+    texts = [c.text for c in index.live_chunks() if c.source.endswith("two.txt")]
+    assert texts == ["Changed article. Only this now."]
+    (corpus / "one.txt").unlink()
+    report = index.ingest([corpus], fake_embed, log=lambda _: None)
+    assert report.chunks_removed > 0
+    assert {c.source.rsplit("/", 1)[-1] for c in index.live_chunks()} == {"two.txt"}
+
+
+def test_live_chunks_carry_exact_offsets(settings: Settings, corpus: Path) -> None:
+    index = Index(settings)
+    index.ingest([corpus], fake_embed, log=lambda _: None)
+    for chunk in index.live_chunks():
+        assert Path(chunk.source).read_text(encoding="utf-8")[chunk.start:chunk.end] == chunk.text
+
+
+def test_bad_file_is_skipped_and_its_old_version_kept(settings: Settings, corpus: Path) -> None:
+    index = Index(settings)
+    index.ingest([corpus], fake_embed, log=lambda _: None)
+    (corpus / "two.txt").write_bytes(b"\xff\xfe broken")
+    report = index.ingest([corpus], fake_embed, log=lambda _: None)
+    assert any(s.endswith("two.txt") for s in report.skipped)
+    assert any(c.source.endswith("two.txt") for c in index.live_chunks())

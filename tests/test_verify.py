@@ -1,0 +1,60 @@
+import re
+
+import pytest
+
+from chatbot.chunks import split_sentences
+from chatbot.embeddings import get_embeddings
+from chatbot.verify import Evidence, Verifier, clean_draft, is_refusal
+from tests.conftest import ARTICLE
+
+
+@pytest.mark.parametrize("text", ["The article doesn't say.", "The article does not mention his birth date.",
+                                  "This information is not provided in the article.", ""])
+def test_refusals_are_recognised(text: str) -> None:
+    assert is_refusal(text)
+
+
+@pytest.mark.parametrize("text", ["No, Iraq has no formal diplomatic ties with Israel.", "Two missions went to Tehran."])
+def test_answers_are_not_refusals(text: str) -> None:
+    assert not is_refusal(text)
+
+
+def test_clean_draft_drops_model_markers_and_labels() -> None:
+    assert clean_draft("Answer: Two missions [3] went [1, 2].") == "Two missions went."
+
+
+@pytest.fixture(scope="module")
+def candidates() -> list[Evidence]:
+    return [Evidence("a.txt", s) for s in split_sentences(ARTICLE.read_text(encoding="utf-8"))]
+
+
+def test_attribution_picks_the_supporting_sentence(candidates: list[Evidence]) -> None:
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+    evidence = verifier.attribute("Two diplomatic missions went to Tehran.", "How many missions went to Tehran?", candidates)
+    assert "two recent diplomatic missions" in evidence[0].span.text
+
+
+def test_invented_numbers_and_words_are_not_grounded(candidates: list[Evidence]) -> None:
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+    question = "What is Thuaiban's date of birth?"
+    claim = "Thuaiban was born in 1965."
+    evidence = verifier.attribute(claim, question, candidates)
+    assert not verifier.lexically_grounded(claim, question, evidence)
+    assert verifier.check("The militias use drones and rockets.", "What weapons do the militias use?", candidates) == []
+
+
+def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
+    draft = "High oil revenues fuel the agenda. Two missions went to Tehran."
+    keep_all = Verifier(get_embeddings(), judge=lambda passage, claim: 0.9, threshold=0.5)
+    keep_none = Verifier(get_embeddings(), judge=lambda passage, claim: 0.1, threshold=0.5)
+    assert len(keep_all.check(draft, "What happened?", candidates)) == 2
+    assert keep_none.check(draft, "What happened?", candidates) == []
+
+
+def test_markers_match_citations(bot) -> None:  # type: ignore[no-untyped-def]
+    """Every [n] in an answer has a citation and every citation is referenced (real model)."""
+    for question in ("Who is Ahmed Kenani?", "Which militias are named, and what did they vow?"):
+        reply = bot.ask(question)
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)}
+        assert markers == {c.n for c in reply.citations}
+        assert [c.n for c in reply.citations] == list(range(1, len(reply.citations) + 1))
