@@ -10,7 +10,6 @@ Either way the draft is checked sentence by sentence (verify.py) and cited post 
 from __future__ import annotations
 
 import time
-from contextvars import ContextVar
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
@@ -28,6 +27,7 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.reply import Citation, Reply
+from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
 from chatbot.settings import Settings
 from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
@@ -38,10 +38,6 @@ __all__ = ["Chatbot", "load_prompts"]
 def load_prompts() -> dict[str, str]:
     """The prompt templates shipped as package data (prompts.yaml)."""
     return dict(yaml.safe_load(resources.files("chatbot").joinpath("prompts.yaml").read_text(encoding="utf-8")))
-
-
-# Per-call timings; a ContextVar because LangChain runs chain steps in worker threads that copy the context.
-_TIMINGS: ContextVar[dict[str, float]] = ContextVar("timings")
 
 
 class Chatbot:
@@ -70,7 +66,7 @@ class Chatbot:
     def whole_context(self) -> str | None:
         """The whole corpus as prompt text, or None when it exceeds the context budget."""
         sources = {c.source for c in self.search.chunks}
-        lines = []
+        lines: list[str] = []
         for chunk in self.search.chunks:
             if len(sources) > 1 and (not lines or chunk.index == 0):
                 lines.append(f"[{chunk.source}]")
@@ -91,9 +87,10 @@ class Chatbot:
 
     # --- chain steps ---------------------------------------------------------------------------------
 
-    def _timed(self, key: str, started: float) -> None:
-        timings: dict[str, float] = _TIMINGS.get()
-        timings[key] = timings.get(key, 0.0) + time.perf_counter() - started
+    @staticmethod
+    def _timed(state: dict[str, Any], key: str, started: float) -> None:
+        """Add the time since `started` to the call's timings (a dict carried in the chain's state)."""
+        state["timings"][key] += time.perf_counter() - started
 
     def _history_messages(self, history: list[Message]) -> list[BaseMessage]:
         kept = trim_history(history, self.settings.history_token_budget, self.count_tokens)
@@ -109,7 +106,7 @@ class Chatbot:
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}" for m in turns)
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
         rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=60).content)
-        self._timed("generate_s", started)
+        self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         return rewrite if 0 < len(rewrite) <= 3 * len(state["question"]) + 200 else str(state["question"])
 
@@ -126,23 +123,20 @@ class Chatbot:
         if previous:
             queries.append((previous[-1], 0.5))
         passages = self.search.search(queries, self.settings.top_k)
-        self._timed("retrieve_s", started)
+        self._timed(state, "retrieve_s", started)
         return passages
 
     def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
-        _TIMINGS.get()["draft_started"] = time.perf_counter()
+        state["timings"]["draft_started"] = time.perf_counter()
         return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(state["question"])]
 
     def _judge(self, passage: str, claim: str) -> float:
-        started = time.perf_counter()
         messages = [SystemMessage(self.prompts["judge_system"]), HumanMessage(self.prompts["judge"].format(passage=passage, claim=claim))]
-        probability = yes_probability(self.model, messages)
-        self._timed("generate_s", started)
-        return probability
+        return yes_probability(self.model, messages)
 
     def _verify(self, state: dict[str, Any]) -> Reply:
-        timings: dict[str, float] = _TIMINGS.get()
-        timings["generate_s"] = timings.get("generate_s", 0.0) + time.perf_counter() - timings.pop("draft_started")
+        started = time.perf_counter()
+        state["timings"]["generate_s"] += started - state["timings"].pop("draft_started")
         question = state["standalone_question"]
         candidates = self._candidates(state["passages"])
         draft = clean_draft(state["draft"])
@@ -150,6 +144,7 @@ class Chatbot:
         if not kept:
             draft = self._focused_draft(question, candidates)
             kept = [] if is_refusal(draft) else self.verifier.check(draft, question, candidates)
+        self._timed(state, "generate_s", started)
         return self._reply(state, kept)
 
     def _focused_draft(self, question: str, candidates: list[Evidence]) -> str:
@@ -160,13 +155,10 @@ class Chatbot:
         misreads others; shown just the likeliest sentences it mostly gets them, and anything it
         invents is still caught by the verifier.
         """
-        started = time.perf_counter()
         best = sorted((e for _, e in self.verifier.rank(question, question, candidates)[:3]),
                       key=lambda e: (e.source, e.span.start))
         system = SystemMessage(self.prompts["system"].format(context="\n".join(e.span.text for e in best)))
-        draft = clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
-        self._timed("generate_s", started)
-        return draft
+        return clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
 
     def _reply(self, state: dict[str, Any], kept: list[Supported]) -> Reply:
         citations: list[Citation] = []
@@ -184,11 +176,13 @@ class Chatbot:
             end = body[-1] if body and body[-1] in ".!?" else ""
             parts.append(f"{body[:-1] if end else body} {''.join(marks)}{end}")
         refused = not parts
-        timings = _TIMINGS.get()
-        timings["total_s"] = time.perf_counter() - timings.pop("started")
+        timings = state["timings"]
+        timings["total_s"] = time.perf_counter() - timings["started"]
+        retrieved = [RetrievedPassage(p.chunk.source, p.chunk.start, p.chunk.end, p.chunk.text, p.score) for p in state["passages"]]
         return Reply(question=state["question"], standalone_question=state["standalone_question"],
                      answer=self.prompts["refusal"] if refused else " ".join(parts), refused=refused,
-                     citations=citations, timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "total_s")})
+                     citations=citations, timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "total_s")},
+                     retrieved=retrieved)
 
     @cached_property
     def draft_chain(self) -> Runnable:
@@ -205,8 +199,8 @@ class Chatbot:
     # --- public API ----------------------------------------------------------------------------------
 
     def _inputs(self, question: Any, history: Any) -> dict[str, Any]:
-        _TIMINGS.set({"started": time.perf_counter(), "retrieve_s": 0.0, "generate_s": 0.0})
-        return {"question": clean_question(question, self.settings.max_question_chars), "history": parse_history(history)}
+        return {"question": clean_question(question, self.settings.max_question_chars), "history": parse_history(history),
+                "timings": {"started": time.perf_counter(), "retrieve_s": 0.0, "generate_s": 0.0}}
 
     def ask(self, question: str, history: list[Message] | None = None) -> Reply:
         """Answer `question` given the conversation so far (a list of user/assistant messages)."""

@@ -33,4 +33,5 @@ def verify_file(path: Path, expected: str, what: str) -> None:
     """Raise a ChatbotError naming `what` unless the file's sha256 is `expected`."""
     actual = sha256_file(path)
     if actual != expected:
-        raise ChatbotError(f"{what}: checksum mismatch for {path} (got {actual[:12]}…, expected {expected[:12]}…); reinstall the pinned package")
+        raise ChatbotError(f"{what}: checksum mismatch for {path} (got {actual[:12]}…, expected {expected[:12]}…); "
+                           "reinstall the pinned package")

@@ -79,6 +79,47 @@ def _chat(args: argparse.Namespace) -> int:
         history += [Message(role="user", content=question), Message(role="assistant", content=reply.answer)]
 
 
+def _eval(args: argparse.Namespace) -> int:
+    from chatbot.baseline import TextbookPipeline
+    from chatbot.corpus import scan_corpus
+    from chatbot.embeddings import get_embeddings
+    from chatbot.evaluate import check_thresholds, load_items, run_pipeline, summarise, write_outputs
+    from chatbot.metrics import Support
+    from chatbot.startup import load_chatbot
+
+    settings = get_settings()
+    bot = load_chatbot(settings)
+    articles = scan_corpus([settings.corpus_dir]).articles
+    texts = {a.source: a.text for a in articles}
+    items = load_items(args.set, texts)[: args.limit or None]
+    support = Support(get_embeddings())
+    results = run_pipeline("ours", bot.ask, items, support, texts, per_sentence_markers=True)  # type: ignore[arg-type]
+    if args.baseline:
+        baseline = TextbookPipeline(articles, bot.model, get_embeddings())
+        results += run_pipeline("baseline", baseline.ask, items, support, texts, per_sentence_markers=False)  # type: ignore[arg-type]
+    summary = summarise(results)
+    failures = check_thresholds(summary["ours"]["overall"], args.thresholds)
+    write_outputs(results, summary, failures, args.out)
+    print((args.out / "report.md").read_text(encoding="utf-8"))
+    print(f"Wrote {args.out}/report.md, results.json, summary.json, metrics.png, ragas-*.jsonl", file=sys.stderr)
+    for failure in failures:
+        print(f"below threshold: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from chatbot.bench import format_table, run_benchmark, save
+    from chatbot.startup import load_chatbot
+
+    settings = get_settings()
+    growth = [int(n) for n in args.growth.split(",") if n.strip()]
+    results = run_benchmark(settings, load_chatbot(settings), args.questions, growth, args.scale_chunks, args.baseline)
+    save(results, args.out)
+    print(format_table(results))
+    print(f"Wrote {args.out}/bench.json and bench.md", file=sys.stderr)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from chatbot.ui import serve
 
@@ -99,6 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(run=_ask)
     chat = commands.add_parser("chat", help="interactive chat in the terminal")
     chat.set_defaults(run=_chat)
+    evaluate = commands.add_parser("eval", help="run the eval suite and write a report")
+    evaluate.add_argument("--set", type=Path, default=Path("evals/questions.jsonl"), help="JSONL question set")
+    evaluate.add_argument("--out", type=Path, default=Path("eval-out"), help="folder for the report, results and chart")
+    evaluate.add_argument("--thresholds", type=Path, default=Path("evals/thresholds.toml"), help="the gate's floors")
+    evaluate.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
+                          help="also run the textbook LangChain pipeline, side by side")
+    evaluate.add_argument("--limit", type=int, default=0, help="only the first N items (0: all)")
+    evaluate.set_defaults(run=_eval)
+    bench = commands.add_parser("bench", help="measure speed and memory; print a table, write JSON")
+    bench.add_argument("--out", type=Path, default=Path("bench-out"))
+    bench.add_argument("--questions", type=int, default=20, help="eval questions timed end to end")
+    bench.add_argument("--growth", default="1,100,1000,10000", help="corpus sizes (articles) for the cost-growth table")
+    bench.add_argument("--scale-chunks", type=int, default=100_000, help="synthetic chunks for retrieval at scale (0: skip)")
+    bench.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True)
+    bench.set_defaults(run=_bench)
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)

@@ -82,10 +82,13 @@ class Index:
 
     # --- reading -------------------------------------------------------------------------------------
 
+    def _entries(self) -> dict[str, dict[str, Any]]:
+        got = self._manifest.get(include=["metadatas"])
+        return {i: dict(m) for i, m in zip(got["ids"], got["metadatas"] or []) if m}
+
     def manifest(self) -> dict[str, str]:
         """Live version (sha256) of each indexed source."""
-        got = self._manifest.get(include=["metadatas"])
-        return {i: str(m["sha256"]) for i, m in zip(got["ids"], got["metadatas"] or []) if m}
+        return {source: str(entry["sha256"]) for source, entry in self._entries().items()}
 
     def live_chunks(self) -> list[Chunk]:
         """All chunks of the live versions, in reading order."""
@@ -120,24 +123,25 @@ class Index:
         report = IngestReport(files=len(scan.articles), skipped=scan.skipped)
         for source, reason in scan.skipped.items():
             log(f"skipped {source}: {reason} (its indexed version, if any, is kept)")
-        live = self.manifest()
+        entries = self._entries()
+        live = {source: entry["sha256"] for source, entry in entries.items()}
+        changed: list[tuple[Article, list[Chunk]]] = []
         for article in scan.articles:
             if live.get(article.source) == article.sha256:
-                report.chunks_kept += int(self._manifest.get(ids=[article.source], include=["metadatas"])["metadatas"][0]["chunks"])  # type: ignore[index]
-                continue
-            chunks = chunk_article(article, self.settings.max_sentences_per_chunk, self.settings.max_chunk_chars)
-            log(f"embedding {article.source}: {len(chunks)} chunk(s)")
-            for i in range(0, len(chunks), _BATCH):
-                batch = chunks[i:i + _BATCH]
-                self._chunks.upsert(
-                    ids=[f"{article.sha256[:16]}:{c.id}" for c in batch],
-                    embeddings=embed([c.text for c in batch]),  # type: ignore[arg-type]
-                    documents=[c.text for c in batch],
-                    metadatas=[{"source": c.source, "index": c.index, "start": c.start, "end": c.end,
-                                "sha256": article.sha256} for c in batch])
-            self._manifest.upsert(ids=[article.source], embeddings=[[1.0]],  # the switch to the new version
-                                  metadatas=[{"sha256": article.sha256, "chunks": len(chunks)}])
-            report.chunks_added += len(chunks)
+                report.chunks_kept += int(entries[article.source]["chunks"])
+            else:
+                changed.append((article, chunk_article(article, self.settings.max_sentences_per_chunk, self.settings.max_chunk_chars)))
+        total = sum(len(chunks) for _, chunks in changed)
+        if total:
+            log(f"embedding {total} chunk(s) of {len(changed)} new or changed article(s) …")
+        pending: list[tuple[Article, list[Chunk]]] = []
+        for number, entry in enumerate(changed, 1):
+            pending.append(entry)
+            if sum(len(c) for _, c in pending) >= _BATCH or number == len(changed):
+                self._store(pending, embed)
+                report.chunks_added += sum(len(c) for _, c in pending)
+                log(f"  {report.chunks_added}/{total} chunk(s) stored ({number}/{len(changed)} article(s))")
+                pending = []
         present = {a.source for a in scan.articles} | set(scan.skipped)
         gone = [s for s in live if s not in present and any(s.startswith(f"{folder}/") for folder in scan.folders)]
         if gone:
@@ -146,6 +150,20 @@ class Index:
         report.chunks_removed = self._sweep()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _store(self, batch: list[tuple[Article, list[Chunk]]], embed: Callable[[list[str]], list[list[float]]]) -> None:
+        """Store the chunks of `batch`, then switch each article's manifest entry to its new version."""
+        chunks = [(article, chunk) for article, article_chunks in batch for chunk in article_chunks]
+        for i in range(0, len(chunks), _BATCH):
+            part = chunks[i:i + _BATCH]
+            self._chunks.upsert(
+                ids=[f"{a.sha256[:16]}:{c.id}" for a, c in part],
+                embeddings=embed([c.text for _, c in part]),  # type: ignore[arg-type]
+                documents=[c.text for _, c in part],
+                metadatas=[{"source": c.source, "index": c.index, "start": c.start, "end": c.end, "sha256": a.sha256}
+                           for a, c in part])
+        self._manifest.upsert(ids=[a.source for a, _ in batch], embeddings=[[1.0]] * len(batch),  # the switch
+                              metadatas=[{"sha256": a.sha256, "chunks": len(c)} for a, c in batch])
 
     def _sweep(self) -> int:
         """Delete chunks that are not of a live version (replaced, deleted, or left by a killed ingest)."""

@@ -138,7 +138,7 @@ class LocalLlama:
             self._cached_prefix(tokens)
             for piece in self._llm.create_completion(tokens, max_tokens=max_tokens, temperature=0.0,
                                                      stop=_STOP, stream=True):
-                text = piece["choices"][0]["text"]
+                text = piece["choices"][0]["text"]  # type: ignore[index]
                 if text:
                     yield text
 

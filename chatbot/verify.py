@@ -28,7 +28,8 @@ _REFUSAL = re.compile(
     re.IGNORECASE)
 
 
-_PREAMBLE = re.compile(r"^(?:according to the article,?|(?:yes|no),? )?\s*(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*)",
+_PREAMBLE = re.compile(r"^(?:according to the article,?|(?:yes|no),? )?\s*"
+                       r"(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*)",
                        re.IGNORECASE)
 
 
@@ -43,6 +44,11 @@ def clean_draft(text: str) -> str:
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
     text = _PREAMBLE.sub("", " ".join(text.split()))
     return text[:1].upper() + text[1:]
+
+
+# A claim may reword its evidence, but not bring in more than this many words found neither in the
+# evidence nor in the question (a translation, an opinion or an invented detail brings many).
+_MAX_UNSEEN_WORDS = 4
 
 
 def _key(term: str) -> str:
@@ -118,15 +124,15 @@ class Verifier:
 
     @staticmethod
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
-        """Numbers of the claim occur in the evidence or question, and so do half of its new words."""
+        """Numbers of the claim occur in the evidence or question, and so do half of its new words (all but a few)."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
         new = {_key(t) for t in content_terms(claim)} - {_key(t) for t in content_terms(question)}
         if not new:
             return True
-        found = new & {_key(t) for t in content_terms(passage)}
-        return len(found) >= 0.5 * len(new)
+        unseen = new - {_key(t) for t in content_terms(passage)}
+        return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
         """P(the evidence supports the claim); short claims are put in the context of the question."""

@@ -1,0 +1,244 @@
+"""The benchmark: where the time goes on this machine, ours beside the textbook pipeline.
+
+Why a script and not timed asserts: machines are noisy; figures are printed and written to JSON so
+a change can be compared run to run (`chatbot bench`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from chatbot.answer import Chatbot
+from chatbot.corpus import scan_corpus
+from chatbot.embeddings import get_embeddings
+from chatbot.evaluate import load_items
+from chatbot.index import Index
+from chatbot.metrics import percentile
+from chatbot.retrieve import HybridSearch
+from chatbot.settings import Settings
+
+__all__ = ["run_benchmark", "write_articles", "format_table", "save"]
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"p50": round(percentile(values, 50), 4), "p95": round(percentile(values, 95), 4), "n": len(values)}
+
+
+def write_articles(folder: Path, count: int, source_text: str, seed: int = 0) -> None:
+    """`count` generated articles of shuffled sentences of `source_text` (the shape of real news text)."""
+    sentences = [s.strip() + "." for s in source_text.replace("\n", " ").split(". ") if len(s) > 40]
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        rng = random.Random(seed * 1_000_003 + i)
+        (folder / f"a{i:05d}.txt").write_text(f"Generated article {i}\n\n{' '.join(rng.sample(sentences, 6))}\n", encoding="utf-8")
+
+
+def _ingest(settings: Settings, folder: Path) -> tuple[float, int]:
+    report = Index(settings).ingest([folder], get_embeddings().embed_documents, log=lambda _: None)
+    return report.seconds, report.chunks_added
+
+
+def _retrieval_latencies(search: HybridSearch, questions: list[str], k: int) -> list[float]:
+    latencies = []
+    for question in questions:
+        started = time.perf_counter()
+        search.search([(question, 1.0)], k)
+        latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def _synthetic_index(settings: Settings, chunks: int, dim: int = 384) -> Index:
+    """An index of `chunks` random unit vectors with random-word documents (for retrieval at scale)."""
+    index = Index(settings)
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(20_000)]
+    per_source = 10
+    for first in range(0, chunks, 5000):
+        count = min(5000, chunks - first)
+        vectors = rng.standard_normal((count, dim)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        ids = range(first, first + count)
+        index._chunks.upsert(ids=[f"s:{i}" for i in ids], embeddings=vectors.tolist(),
+                             documents=[" ".join(rng.choice(words, 30)) for _ in ids],
+                             metadatas=[{"source": f"synthetic/{i // per_source}", "index": i % per_source, "start": 0,
+                                         "end": 1, "sha256": "s"} for i in ids])
+    sources = sorted({f"synthetic/{i // per_source}" for i in range(chunks)})
+    for first in range(0, len(sources), 5000):
+        part = sources[first:first + 5000]
+        index._manifest.upsert(ids=part, embeddings=[[1.0]] * len(part), metadatas=[{"sha256": "s", "chunks": per_source}] * len(part))
+    return index
+
+
+def _answer_latencies(ask_stream: Callable[..., Any], items: list[Any]) -> dict[str, list[float]]:
+    first, full = [], []
+    for item in items:
+        started = time.perf_counter()
+        first_at = None
+        for part in ask_stream(item.question, item.history):
+            if first_at is None and isinstance(part, str) and part.strip():
+                first_at = time.perf_counter() - started
+        full.append(time.perf_counter() - started)
+        first.append(first_at if first_at is not None else full[-1])
+    return {"first_token_s": first, "full_answer_s": full}
+
+
+def _tokens_per_second(bot: Chatbot) -> float | None:
+    engine = getattr(bot.model, "engine", None)
+    if engine is None:
+        return None
+    prompt = "<|im_start|>user\nWrite a long paragraph about rivers.<|im_end|>\n<|im_start|>assistant\n"
+    pieces, first = 0, None
+    for _ in engine.stream(prompt, 128):
+        pieces += 1
+        first = first or time.perf_counter()
+    return (pieces - 1) / (time.perf_counter() - first) if first and pieces > 1 else None
+
+
+def _cold_start(settings: Settings, question: str, runs: int) -> list[float]:
+    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
+    times = []
+    for _ in range(runs + 1):  # the first run may assemble the model and write the prefix state
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "chatbot.cli", "ask", "--json", question], env=env, check=True,
+                       capture_output=True, timeout=900)
+        times.append(time.perf_counter() - started)
+    return times[1:]
+
+
+def _idle_app_rss_mb(settings: Settings) -> float:
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
+    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        time.sleep(3)
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list[int], scale_chunks: int,
+                  baseline: bool = True) -> dict[str, Any]:
+    """Every figure of the benchmark, as a JSON-ready dict."""
+    from chatbot.baseline import TextbookPipeline
+
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    items = load_items(Path("evals/questions.jsonl"), {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles})
+    chosen = items[:: max(1, len(items) // questions)][:questions]
+    article_text = Path(next(iter(bot.search.chunks)).source).read_text(encoding="utf-8")
+
+    _log("retrieval on the article …")
+    results["retrieval_article_s"] = _stats(_retrieval_latencies(bot.search, [i.question for i in items] * 3, settings.top_k))
+    _log(f"answers: {len(chosen)} questions, streamed …")
+    ours = _answer_latencies(bot.stream, chosen)
+    results["ours"] = {k: _stats(v) for k, v in ours.items()}
+    results["generation_tokens_per_s"] = _tokens_per_second(bot)
+    if baseline:
+        _log("the textbook pipeline on the same questions …")
+        pipeline = TextbookPipeline(scan_corpus([settings.corpus_dir]).articles, bot.model, get_embeddings())
+
+        def baseline_stream(question: str, history: list[dict[str, str]]) -> Any:
+            documents = pipeline.retriever.invoke(question)
+            yield from pipeline.generate.stream({"context": "\n\n".join(d.page_content for d in documents), "question": question})
+
+        theirs = _answer_latencies(baseline_stream, chosen)
+        results["baseline"] = {k: _stats(v) for k, v in theirs.items()}
+        results["ratio_ours_over_baseline"] = {k: {p: round(results["ours"][k][p] / results["baseline"][k][p], 3)
+                                                   for p in ("p50", "p95")} for k in ours}
+    results["peak_rss_mb_bench_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        _log("cold start of `chatbot ask` …")
+        results["cold_ask_s"] = _stats(_cold_start(settings, "Who is Ahmed Kenani?", 3))
+        _log("idle RSS of the running app …")
+        results["idle_app_rss_mb"] = round(_idle_app_rss_mb(settings), 1)
+        _log("ingest of the article into a fresh index …")
+        (root / "one").mkdir()
+        (root / "one" / "article.txt").write_text(article_text, encoding="utf-8")
+        seconds, chunks = _ingest(settings.model_copy(update={"index_dir": root / "idx-one"}), root / "one")
+        results["ingest_article"] = {"seconds": round(seconds, 3), "chunks": chunks}
+        growth_rows = []
+        for count in growth:
+            _log(f"growth: {count} generated article(s) …")
+            folder = root / f"corpus-{count}"
+            write_articles(folder, count, article_text)
+            grown = settings.model_copy(update={"index_dir": root / f"idx-{count}"})
+            seconds, chunks = _ingest(grown, folder)
+            search = HybridSearch(Index(grown), get_embeddings())
+            latencies = _retrieval_latencies(search, [i.question for i in items], settings.top_k)
+            growth_rows.append({"articles": count, "chunks": chunks, "ingest_s": round(seconds, 2),
+                                "chunks_per_s": round(chunks / seconds, 1), "retrieval_p50_ms": round(1000 * percentile(latencies, 50), 2),
+                                "retrieval_p95_ms": round(1000 * percentile(latencies, 95), 2)})
+        results["growth"] = growth_rows
+        if scale_chunks:
+            _log(f"retrieval over {scale_chunks:,} synthetic chunks …")
+            scaled = settings.model_copy(update={"index_dir": root / "idx-scale"})
+            started = time.perf_counter()
+            search = HybridSearch(_synthetic_index(scaled, scale_chunks), get_embeddings())
+            results["scale"] = {"chunks": scale_chunks, "build_s": round(time.perf_counter() - started, 1),
+                                "retrieval_s": _stats(_retrieval_latencies(search, [i.question for i in items], settings.top_k))}
+    return results
+
+
+def format_table(results: dict[str, Any]) -> str:
+    """The benchmark's figures as a Markdown table."""
+    article = results["retrieval_article_s"]
+    rows = [("retrieval on the article p50 / p95", f"{1000 * article['p50']:.1f} / {1000 * article['p95']:.1f} ms")]
+    if "scale" in results:
+        s = results["scale"]["retrieval_s"]
+        rows.append((f"retrieval at {results['scale']['chunks']:,} chunks p50 / p95", f"{1000 * s['p50']:.1f} / {1000 * s['p95']:.1f} ms"))
+    for key, label in (("first_token_s", "first streamed token"), ("full_answer_s", "full answer")):
+        ours = results["ours"][key]
+        line = f"{ours['p50']:.2f} / {ours['p95']:.2f} s"
+        if "baseline" in results:
+            theirs = results["baseline"][key]
+            ratio = results["ratio_ours_over_baseline"][key]["p50"]
+            line += f" (baseline {theirs['p50']:.2f} / {theirs['p95']:.2f} s; ours/baseline p50 {ratio:.2f})"
+        rows.append((f"{label} p50 / p95", line))
+    rows.append(("`chatbot ask` cold, p50", f"{results['cold_ask_s']['p50']:.2f} s"))
+    if results.get("generation_tokens_per_s"):
+        rows.append(("generation", f"{results['generation_tokens_per_s']:.1f} tokens/s"))
+    rows.append(("idle RSS of the running app", f"{results['idle_app_rss_mb']:.0f} MB"))
+    rows.append(("peak RSS of the benchmark process", f"{results['peak_rss_mb_bench_process']:.0f} MB"))
+    rows.append(("ingest of the article", f"{results['ingest_article']['seconds']:.2f} s ({results['ingest_article']['chunks']} chunks)"))
+    lines = ["| measure | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
+    lines += ["", "| articles | chunks | ingest | chunks/s | retrieval p50 | retrieval p95 |", "|---|---|---|---|---|---|"]
+    lines += [f"| {g['articles']:,} | {g['chunks']:,} | {g['ingest_s']:.1f} s | {g['chunks_per_s']:.0f} | {g['retrieval_p50_ms']:.1f} ms | "
+              f"{g['retrieval_p95_ms']:.1f} ms |" for g in results["growth"]]
+    return "\n".join(lines)
+
+
+def save(results: dict[str, Any], out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "bench.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    (out_dir / "bench.md").write_text(format_table(results) + "\n", encoding="utf-8")

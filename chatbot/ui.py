@@ -1,0 +1,170 @@
+"""The Gradio app: streamed answers with their cited passages, the article with highlights, and an API.
+
+Why one factory (`create_blocks`): the same Blocks serve `app.py`, `chatbot serve`, and a team's own
+FastAPI app through `gr.mount_gradio_app`. Every text from the article, the question or the model is
+HTML-escaped before it is shown, so nothing in it can run in the reader's browser.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from chatbot.answer import Chatbot  # noqa: E402
+from chatbot.errors import ChatbotError  # noqa: E402
+from chatbot.inputs import Message  # noqa: E402
+from chatbot.reply import Citation, Reply  # noqa: E402
+from chatbot.settings import Settings, get_settings  # noqa: E402
+from chatbot.startup import load_chatbot  # noqa: E402
+
+__all__ = ["create_blocks", "serve", "EXAMPLES"]
+
+EXAMPLES = ["Who is Abul Ameer Thuaiban?", "What did he warn about?", "How many diplomatic missions went to Tehran?",
+            "Does Iraq have formal diplomatic ties with Israel?", "What is Thuaiban's date of birth?"]
+_MARK = 'style="background:#fde68a;color:#111;padding:0 2px;border-radius:2px"'
+_CONTEXT_CHARS = 280
+
+
+def _source_texts(bot: Chatbot) -> dict[str, str]:
+    """The text of each indexed source, read once, so passages can be shown in context."""
+    texts = {}
+    for source in {c.source for c in bot.search.chunks}:
+        try:
+            texts[source] = Path(source).read_text(encoding="utf-8")
+        except OSError:
+            continue
+    return texts
+
+
+def passage_html(citation: Citation, text: str | None) -> str:
+    """The cited span highlighted inside a little of the text around it."""
+    if text is None or text[citation.start:citation.end] != citation.text:
+        return f"<mark {_MARK}>{html.escape(citation.text)}</mark>"
+    before = text[max(0, citation.start - _CONTEXT_CHARS):citation.start]
+    after = text[citation.end:citation.end + _CONTEXT_CHARS]
+    return (f"…{html.escape(before)}<mark {_MARK}>{html.escape(citation.text)}</mark>{html.escape(after)}…"
+            .replace("\n", "<br>"))
+
+
+def answer_markdown(reply: Reply, texts: dict[str, str]) -> str:
+    """The chat message for a reply: the answer, then each citation as an expandable passage in context."""
+    if reply.refused:
+        return f"> ⓘ *{html.escape(reply.answer)}*"
+    parts = [html.escape(reply.answer)]
+    for citation in reply.citations:
+        parts.append(f'<details class="citation"><summary>[{citation.n}] {html.escape(citation.source)} '
+                     f"(characters {citation.start}–{citation.end})</summary>"
+                     f"<div>{passage_html(citation, texts.get(citation.source))}</div></details>")
+    return "\n\n".join(parts)
+
+
+def sources_html(reply: Reply | None, texts: dict[str, str]) -> str:
+    """The side panel: the passages the latest answer cites."""
+    if reply is None:
+        return "<p><em>Ask a question: the passages its answer cites appear here.</em></p>"
+    if reply.refused:
+        return "<p><em>No passage: the article doesn't answer that question.</em></p>"
+    return "".join(f'<div class="source" style="margin-bottom:1em"><strong>[{c.n}]</strong> '
+                   f"<small>{html.escape(c.source)}</small><br>{passage_html(c, texts.get(c.source))}</div>"
+                   for c in reply.citations)
+
+
+def article_html(texts: dict[str, str], citations: list[Citation]) -> str:
+    """Every article, with the spans cited by the latest answer highlighted."""
+    blocks = []
+    for source in sorted(texts):
+        text = texts[source]
+        spans = sorted((c.start, c.end, c.n) for c in citations if c.source == source and text[c.start:c.end] == c.text)
+        out, cursor = [], 0
+        for start, end, n in spans:
+            if start < cursor:
+                continue
+            out.append(html.escape(text[cursor:start]))
+            out.append(f'<mark {_MARK} title="[{n}]">{html.escape(text[start:end])}</mark><sup>[{n}]</sup>')
+            cursor = end
+        out.append(html.escape(text[cursor:]))
+        body = "".join(out).replace("\n\n", "</p><p>").replace("\n", "<br>")
+        blocks.append(f'<article data-source="{html.escape(source)}"><p><small>{html.escape(source)}</small></p><p>{body}</p></article>')
+    return "".join(blocks)
+
+
+def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) -> gr.Blocks:
+    """The app as Blocks: launch it, or mount it into a FastAPI app with `gr.mount_gradio_app`."""
+    settings = settings or get_settings()
+    bot = bot or load_chatbot(settings)
+    texts = _source_texts(bot)
+
+    def respond(message: str, chat: list[dict[str, Any]], history: list[Message]) -> Iterator[tuple[Any, ...]]:
+        chat = [*chat, {"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": "…"}]
+        yield "", chat, history, gr.skip(), gr.skip()
+        draft = ""
+        try:
+            for part in bot.stream(message, history):
+                if isinstance(part, str):
+                    draft += part
+                    chat[-1] = {"role": "assistant", "content": html.escape(draft) + " ▌"}
+                    yield "", chat, history, gr.skip(), gr.skip()
+                else:
+                    chat[-1] = {"role": "assistant", "content": answer_markdown(part, texts)}
+                    history = [*history, Message(role="user", content=part.question),
+                               Message(role="assistant", content=part.answer)]
+                    yield "", chat, history, sources_html(part, texts), article_html(texts, part.citations)
+        except ChatbotError as exc:
+            chat[-1] = {"role": "assistant", "content": f"> ⚠ *{html.escape(str(exc))}*"}
+            yield message, chat, history, gr.skip(), gr.skip()
+
+    def ask(question: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Answer `question` given earlier {"role", "content"} messages; returns the `chatbot ask --json` object."""
+        try:
+            return bot.ask(question, history or []).to_json()  # type: ignore[arg-type]
+        except ChatbotError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def new_conversation() -> tuple[Any, ...]:
+        return [], [], "", sources_html(None, texts), article_html(texts, [])
+
+    with gr.Blocks(title="Ask the Article", analytics_enabled=False) as blocks:
+        gr.Markdown("## Ask the Article\nAnswers come only from the article, with numbered citations; "
+                    "open a citation to see the passage in context.")
+        history = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                chat = gr.Chatbot(label="Conversation", height=460, sanitize_html=True, allow_tags=False,
+                                  elem_id="chat")
+                question = gr.Textbox(label="Your question", placeholder="Ask about the article…", max_lines=4,
+                                      elem_id="question", autofocus=True)
+                with gr.Row():
+                    send = gr.Button("Ask", variant="primary", elem_id="ask")
+                    clear = gr.Button("New conversation", elem_id="new-conversation")
+                gr.Examples(EXAMPLES, inputs=question, label="Try")
+            with gr.Column(scale=2, min_width=300):
+                with gr.Accordion("Cited passages", open=True):
+                    sources = gr.HTML(sources_html(None, texts), elem_id="sources")
+                with gr.Accordion("The article", open=True):
+                    article = gr.HTML(article_html(texts, []), elem_id="article")
+        outputs = [question, chat, history, sources, article]
+        for event in (question.submit, send.click):
+            event(respond, [question, chat, history], outputs, api_visibility="private")
+        clear.click(new_conversation, None, outputs, api_visibility="private")
+        gr.api(ask, api_name="ask")
+    blocks.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.max_queue)
+    return blocks
+
+
+def serve(settings: Settings | None = None, host: str | None = None, port: int | None = None) -> None:
+    """Start the app on host:port (127.0.0.1:7860 by default), ingesting first if the index is stale."""
+    settings = settings or get_settings()
+    blocks = create_blocks(settings)
+    auth = None
+    if settings.auth:
+        user, _, password = settings.auth.partition(":")
+        auth = (user, password)
+    blocks.launch(server_name=host or settings.host, server_port=port or settings.port, share=settings.share,
+                  auth=auth, show_error=True, footer_links=["api"])
