@@ -25,6 +25,7 @@ from chatbot.chunks import split_sentences
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
+from chatbot.lexical import content_terms
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
@@ -51,7 +52,7 @@ class Chatbot:
         self.embeddings = embeddings or get_embeddings()
         self.prompts = load_prompts()
         self.search = HybridSearch(index, self.embeddings, settings.rrf_k)
-        self.verifier = Verifier(self.embeddings, self._judge, settings.support_threshold)
+        self.verifier = Verifier(self.embeddings, self._judge, settings.support_threshold, settings.short_answer_threshold)
         if isinstance(model, ChatLocalLlama) and self.whole_context is not None:
             model.engine.warm_prefix(chatml([self._system()], open_assistant=False))
 
@@ -108,7 +109,12 @@ class Chatbot:
         rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=60).content)
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
-        return rewrite if 0 < len(rewrite) <= 3 * len(state["question"]) + 200 else str(state["question"])
+        # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
+        # replace the question with the previous one, and then the follow-up itself is safer.
+        asked = {t[:5] for t in content_terms(state["question"])}
+        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not asked <= {t[:5] for t in content_terms(rewrite)}:
+            return str(state["question"])
+        return rewrite
 
     def _system_for_side_calls(self) -> SystemMessage:
         """Side calls share the answer prompt's prefix when it is fixed, so its cached state is reused."""
@@ -157,7 +163,7 @@ class Chatbot:
         """
         best = sorted((e for _, e in self.verifier.rank(question, question, candidates)[:3]),
                       key=lambda e: (e.source, e.span.start))
-        system = SystemMessage(self.prompts["system"].format(context="\n".join(e.span.text for e in best)))
+        system = SystemMessage(self.prompts["focused"].format(context="\n".join(e.span.text for e in best)))
         return clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
 
     def _reply(self, state: dict[str, Any], kept: list[Supported]) -> Reply:

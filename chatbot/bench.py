@@ -146,8 +146,37 @@ def _idle_app_rss_mb(settings: Settings) -> float:
         process.wait(timeout=30)
 
 
+def _load(settings: Settings, sessions: int, questions: int) -> dict[str, Any]:
+    """Concurrent gradio_client sessions against a fresh `chatbot serve` on the embedded model."""
+    import socket
+    import urllib.request
+
+    from chatbot.load import run_sessions
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
+    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        outcome = run_sessions(f"http://127.0.0.1:{port}/", sessions, questions)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return {"sessions": sessions, "questions_each": questions, "answered": outcome.answered, "errors": len(outcome.errors),
+            "own_subject": outcome.own_subject, "seconds": round(outcome.seconds, 1),
+            "answers_per_s": round(outcome.answered / outcome.seconds, 3), "latency_s": _stats(outcome.latencies)}
+
+
 def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list[int], scale_chunks: int,
-                  baseline: bool = True) -> dict[str, Any]:
+                  baseline: bool = True, load_sessions: int = 0) -> dict[str, Any]:
     """Every figure of the benchmark, as a JSON-ready dict."""
     from chatbot.baseline import TextbookPipeline
 
@@ -180,6 +209,9 @@ def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list
         root = Path(scratch)
         _log("cold start of `chatbot ask` …")
         results["cold_ask_s"] = _stats(_cold_start(settings, "Who is Ahmed Kenani?", 3))
+        if load_sessions:
+            _log(f"load: {load_sessions} concurrent sessions × 5 questions …")
+            results["load"] = _load(settings, load_sessions, 5)
         _log("idle RSS of the running app …")
         results["idle_app_rss_mb"] = round(_idle_app_rss_mb(settings), 1)
         _log("ingest of the article into a fresh index …")
@@ -229,6 +261,11 @@ def format_table(results: dict[str, Any]) -> str:
     if results.get("generation_tokens_per_s"):
         rows.append(("generation", f"{results['generation_tokens_per_s']:.1f} tokens/s"))
     rows.append(("idle RSS of the running app", f"{results['idle_app_rss_mb']:.0f} MB"))
+    if "load" in results:
+        load = results["load"]
+        rows.append((f"load: {load['sessions']} sessions × {load['questions_each']} questions",
+                     f"{load['answered']} answered, {load['errors']} errors, {load['answers_per_s']:.2f} answers/s, "
+                     f"p50 {load['latency_s']['p50']:.0f} s, p95 {load['latency_s']['p95']:.0f} s"))
     rows.append(("peak RSS of the benchmark process", f"{results['peak_rss_mb_bench_process']:.0f} MB"))
     rows.append(("ingest of the article", f"{results['ingest_article']['seconds']:.2f} s ({results['ingest_article']['chunks']} chunks)"))
     lines = ["| measure | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]

@@ -113,7 +113,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     growth = [int(n) for n in args.growth.split(",") if n.strip()]
-    results = run_benchmark(settings, load_chatbot(settings), args.questions, growth, args.scale_chunks, args.baseline)
+    results = run_benchmark(settings, load_chatbot(settings), args.questions, growth, args.scale_chunks, args.baseline,
+                            args.load_sessions)
     save(results, args.out)
     print(format_table(results))
     print(f"Wrote {args.out}/bench.json and bench.md", file=sys.stderr)
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--growth", default="1,100,1000,10000", help="corpus sizes (articles) for the cost-growth table")
     bench.add_argument("--scale-chunks", type=int, default=100_000, help="synthetic chunks for retrieval at scale (0: skip)")
     bench.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True)
+    bench.add_argument("--load-sessions", type=int, default=0, help="concurrent app sessions × 5 questions (0: skip)")
     bench.set_defaults(run=_bench)
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)

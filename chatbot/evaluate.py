@@ -125,9 +125,9 @@ def score_item(item: EvalItem, reply: Reply, pipeline: str, support: Support, ar
     all_quotes = [q for spans in quotes.values() for q in spans]
     rank = first_hit_rank([(p.start, p.end) if p.source in quotes else (-2, -1) for p in reply.retrieved], all_quotes)
     statements = _statements(reply, per_sentence_markers) if not reply.refused else []
-    citation_recall, citation_precision = support.citation_scores(statements) if statements else (None, None)
+    citation_recall, citation_precision = support.citation_scores(statements, item.question) if statements else (None, None)
     union = " ".join(c.text for c in reply.citations)
-    faithfulness = sum(support.supports(union, s) for s, _ in statements) / len(statements) if statements else None
+    faithfulness = _mean([float(support.citation_scores([(s, [union])], item.question)[0]) for s, _ in statements])
     if item.answerable:
         correct = keyword_match(reply.answer, item.keywords) if item.keywords else token_f1(reply.answer, item.reference) >= 0.5
         correct = correct and answered_answerable

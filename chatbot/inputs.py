@@ -7,6 +7,7 @@ one-line message instead of a traceback.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -30,11 +31,16 @@ def _clean_text(text: str) -> str:
     return "".join(c for c in kept if unicodedata.category(c) not in ("Cc", "Cs")).strip()
 
 
+# Script/style blocks and HTML tags carry no question; the model reads them as noise and stalls.
+_MARKUP = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|</?[A-Za-z][^<>]{0,300}>", re.IGNORECASE | re.DOTALL)
+
+
 def clean_question(question: Any, max_chars: int) -> str:
-    """The question, cleaned; a ChatbotError says what's wrong with an unusable one."""
+    """The question as the bot reads it: control characters and HTML markup removed, spaces folded.
+    A ChatbotError says what's wrong with an unusable one."""
     if not isinstance(question, str):
         raise ChatbotError("the question must be text")
-    cleaned = " ".join(_clean_text(question).split())
+    cleaned = " ".join(_MARKUP.sub(" ", _clean_text(question)).split())
     if not cleaned:
         raise ChatbotError("the question is empty: type a question about the article")
     if len(cleaned) > max_chars:

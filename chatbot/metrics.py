@@ -87,13 +87,15 @@ class Support:
         vectors = self._embeddings.embed_documents([a, b])
         return float(np.dot(vectors[0], vectors[1]))
 
-    def citation_scores(self, statements: Sequence[tuple[str, Sequence[str]]]) -> tuple[float, float]:
+    def citation_scores(self, statements: Sequence[tuple[str, Sequence[str]]], question: str = "") -> tuple[float, float]:
         """ALCE citation recall and precision over (statement, its cited passages) pairs.
 
         Recall: a statement is supported by the union of its citations. Precision: a citation is
         needed when the statement is supported and the citation alone supports it, or removing it
-        breaks the support (Gao et al. 2023).
+        breaks the support (Gao et al. 2023). A statement of a few words ("No.", "Nujaba.") is read
+        together with the question it answers.
         """
+        statements = [(f"{question} {s}" if len(content_terms(s)) < 4 else s, p) for s, p in statements]
         if not statements:
             return 0.0, 0.0
         supported, needed, total = 0, 0, 0

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     history_token_budget: int = Field(400, ge=0, description="Most recent chat turns kept for the model, in tokens.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a message.")
     support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")
+    short_answer_threshold: float = Field(0.45, ge=0.0, le=1.0,
+                                          description="The same for answers of a few words, which the judge rates lower even when right.")
 
     host: str = Field("127.0.0.1", description="Address the app binds to.")
     port: int = Field(7860, description="Port the app listens on.")

@@ -51,6 +51,14 @@ def clean_draft(text: str) -> str:
 _MAX_UNSEEN_WORDS = 4
 
 
+_YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
+
+
+def _is_short(claim: str) -> bool:
+    """A reply of a few words ("Nujaba.", "Two."), which needs its question to be judged or located."""
+    return len(content_terms(claim)) < 4
+
+
 def _key(term: str) -> str:
     """Terms sharing their first five letters match ("retaliation" ~ "retaliatory")."""
     return term[:5] if len(term) > 5 else term
@@ -75,10 +83,12 @@ class Supported:
 class Verifier:
     """Attributes answer sentences to evidence and keeps only the supported ones."""
 
-    def __init__(self, embeddings: PackagedEmbeddings, judge: Callable[[str, str], float], threshold: float) -> None:
+    def __init__(self, embeddings: PackagedEmbeddings, judge: Callable[[str, str], float], threshold: float,
+                 short_threshold: float | None = None) -> None:
         self._embeddings = embeddings
         self._judge = judge
         self._threshold = threshold
+        self._short_threshold = threshold if short_threshold is None else short_threshold
         self._vectors: dict[str, np.ndarray] = {}
 
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -100,7 +110,8 @@ class Verifier:
         idf = {k: math.log(1 + len(candidates) / (1 + n)) for k, n in df.items()}
         claim_keys = {_key(t) for t in content_terms(claim)}
         question_keys = {_key(t) for t in content_terms(question)} - claim_keys
-        weights = {k: idf.get(k, 1.0) for k in claim_keys} | {k: 0.5 * idf.get(k, 1.0) for k in question_keys}
+        question_weight = 0.5 if _is_short(claim) else 0.2  # a short reply is located by the question it answers
+        weights = {k: idf.get(k, 1.0) for k in claim_keys} | {k: question_weight * idf.get(k, 1.0) for k in question_keys}
         total = sum(weights.values()) or 1.0
         lexical = [sum(w for k, w in weights.items() if k in keys) / total for keys in sentence_keys]
         vectors = self._embed([f"{question} {claim}"] + [c.span.text for c in candidates])
@@ -124,20 +135,21 @@ class Verifier:
 
     @staticmethod
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
-        """Numbers of the claim occur in the evidence or question, and so do half of its new words (all but a few)."""
+        """Numbers of the claim occur in the evidence or question, and so do half of its new words (all but a few);
+        a claim with no new words must be a yes or a no."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
         new = {_key(t) for t in content_terms(claim)} - {_key(t) for t in content_terms(question)}
-        if not new:
-            return True
+        if not new:  # it only restates the question: an answer only if it is a yes or a no
+            return bool(_YES_NO.match(claim))
         unseen = new - {_key(t) for t in content_terms(passage)}
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
         """P(the evidence supports the claim); short claims are put in the context of the question."""
         passage = " ".join(e.span.text for e in evidence)
-        statement = claim if len(content_terms(claim)) >= 4 else f'The answer to "{question}" is: {claim}'
+        statement = f'The answer to "{question}" is: {claim}' if _is_short(claim) else claim
         return self._judge(passage, statement)
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> list[Supported]:
@@ -145,7 +157,8 @@ class Verifier:
         kept: list[Supported] = []
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
+            threshold = self._short_threshold if _is_short(sentence.text) else self._threshold
             if evidence and self.lexically_grounded(sentence.text, question, evidence) \
-                    and self.judge_claim(sentence.text, question, evidence) >= self._threshold:
+                    and self.judge_claim(sentence.text, question, evidence) >= threshold:
                 kept.append(Supported(sentence.text, evidence))
         return kept

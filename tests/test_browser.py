@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_ui import live_server  # noqa: F401  (the shared live-server fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -61,7 +60,7 @@ def ask(page, question: str, timeout: float = 240) -> list[str]:  # type: ignore
     raise TimeoutError(f"no answer to {question!r}; saw {states[-3:]}")
 
 
-def test_reader_asks_sees_streamed_cited_answer_and_opens_the_passage(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_reader_asks_sees_streamed_cited_answer_and_opens_the_passage(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     foreign: list[str] = []
     page = open_page(browser, live_server, 1280, 900, foreign)
@@ -84,7 +83,7 @@ def test_reader_asks_sees_streamed_cited_answer_and_opens_the_passage(browser, l
     assert foreign == [], f"requests to other hosts: {foreign}"
 
 
-def test_phone_view(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_phone_view(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     foreign: list[str] = []
     page = open_page(browser, live_server, 400, 860, foreign)
@@ -95,7 +94,7 @@ def test_phone_view(browser, live_server: str) -> None:  # type: ignore[no-untyp
     assert foreign == [], f"requests to other hosts: {foreign}"
 
 
-def test_markup_in_questions_and_articles_runs_nothing(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_markup_in_questions_and_articles_runs_nothing(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
     foreign: list[str] = []
     page = open_page(browser, live_server, 1280, 900, foreign)
     dialogs: list[str] = []

@@ -25,14 +25,16 @@ def test_fifty_turn_conversation_keeps_working_within_the_budget(bot) -> None:  
     assert sum(bot.count_tokens(str(m.content)) for m in sent) <= bot.settings.history_token_budget
     assert sent[-1].content.startswith("A senior adviser")
     reply = bot.ask("What did he warn about?", history)
-    assert not reply.refused and "disastrous" in reply.answer.lower()
+    # "could prove disastrous", or the "severe consequences" whose sentiment he echoed: both in the article.
+    assert not reply.refused and any(w in reply.answer.lower() for w in ("disastrous", "consequences"))
+    assert "Thuaiban" in reply.standalone_question or reply.standalone_question == "What did he warn about?"
 
 
 def test_two_conversations_in_threads_never_see_each_other(bot) -> None:  # type: ignore[no-untyped-def]
     conversations = {
         "thuaiban": ([{"role": "user", "content": "Who is Abul Ameer Thuaiban?"},
                       {"role": "assistant", "content": "A senior adviser to Prime Minister Sudani [1]."}],
-                     "What is his job?", ("adviser", "advisor")),
+                     "What is his job?", ("advis",)),
         "kenani": ([{"role": "user", "content": "Who is Ahmed Kenani?"},
                     {"role": "assistant", "content": "A Shiite lawmaker [1]."}],
                    "What is his job?", ("lawmaker", "legislator")),

@@ -8,8 +8,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,9 +15,8 @@ import pytest
 from chatbot.errors import ChatbotError
 from chatbot.index import Index
 from chatbot.settings import Settings
-from tests.conftest import ARTICLE, ROOT
+from tests.conftest import ARTICLE, ROOT, free_port, wait_for
 from tests.test_cli import run_cli
-from tests.test_ui import free_port, wait_for
 
 SENTENCES = [s.strip() + "." for s in ARTICLE.read_text(encoding="utf-8").split(". ") if len(s) > 40]
 
@@ -144,38 +141,31 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server: str, tmp_path: Pa
 
 # --- many users, and login --------------------------------------------------------------------------
 
+@pytest.fixture
+def fast_server(openai_server: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """`chatbot serve` answering through the fast fake endpoint: load tests measure the server, not the model.
+    (The same load on the embedded model is measured by `chatbot bench --load-sessions 20`.)"""
+    port = free_port()
+    env = {**os.environ, "CHATBOT_BACKEND": "openai", "CHATBOT_OPENAI_BASE_URL": openai_server, "CHATBOT_OPENAI_MODEL": "fake",
+           "CHATBOT_INDEX_DIR": str(tmp_path / "index"), "CHATBOT_CORPUS_DIR": str(ROOT / "corpus")}
+    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.mark.slow
-def test_twenty_concurrent_sessions_five_questions_each(live_server: str) -> None:  # noqa: F811
-    from gradio_client import Client
+def test_twenty_concurrent_sessions_five_questions_each(fast_server: str) -> None:
+    from chatbot.load import run_sessions
 
-    topics = [("Who is Abul Ameer Thuaiban?", "What is his job?", ("adviser", "advisor")),
-              ("Who is Ahmed Kenani?", "What is his job?", ("lawmaker", "legislator"))]
-
-    def session(number: int) -> list[tuple[bool, float]]:
-        client = Client(live_server, verbose=False)
-        first, follow, expected = topics[number % 2]
-        outcomes = []
-        history: list[dict[str, str]] = []
-        for question in (first, follow, follow, first, follow):
-            started = time.perf_counter()
-            reply = client.predict(question, history, api_name="/ask")
-            latency = time.perf_counter() - started
-            outcomes.append((any(e in reply["answer"].lower() for e in expected), latency))
-            history += [{"role": "user", "content": question}, {"role": "assistant", "content": reply["answer"]}]
-        return outcomes
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(session, range(20), timeout=1800))
-    elapsed = time.perf_counter() - started
-    flat = [ok for outcomes in results for ok, _ in outcomes]
-    latencies = sorted(latency for outcomes in results for _, latency in outcomes)
-    print(f"\nload: 100 answers in {elapsed:.0f} s ({100 / elapsed:.2f}/s), p50 {latencies[49]:.1f} s, p95 {latencies[94]:.1f} s")
-    assert len(flat) == 100
-    assert sum(flat) >= 95, f"{100 - sum(flat)} answers lost their own conversation's subject"
-
-
-from tests.test_ui import live_server  # noqa: E402,F401  (shared fixture)
+    outcome = run_sessions(fast_server, sessions=20, questions=5)
+    print(f"\nload: {outcome.summary()}")
+    assert outcome.errors == [] and outcome.answered == 100
+    assert outcome.own_subject == 100, "a session's answer was about another session's subject"
 
 
 @pytest.mark.slow
