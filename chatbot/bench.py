@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,9 @@ def _cold_start(settings: Settings, question: str, runs: int) -> list[float]:
     return times[1:]
 
 
-def _idle_app_rss_mb(settings: Settings) -> float:
+@contextmanager
+def _running_app(settings: Settings) -> Iterator[tuple[str, int]]:
+    """A `chatbot serve` process on a free loopback port, once it answers; yields its URL and pid."""
     import socket
     import urllib.request
 
@@ -138,38 +141,25 @@ def _idle_app_rss_mb(settings: Settings) -> float:
                 break
             except OSError:
                 time.sleep(0.5)
-        time.sleep(3)
-        status = Path(f"/proc/{process.pid}/status").read_text()
-        return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
+        yield f"http://127.0.0.1:{port}/", process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _idle_app_rss_mb(settings: Settings) -> float:
+    with _running_app(settings) as (_, pid):
+        time.sleep(3)
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
 
 def _load(settings: Settings, sessions: int, questions: int) -> dict[str, Any]:
     """Concurrent gradio_client sessions against a fresh `chatbot serve` on the embedded model."""
-    import socket
-    import urllib.request
-
     from chatbot.load import run_sessions
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
-    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        outcome = run_sessions(f"http://127.0.0.1:{port}/", sessions, questions)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with _running_app(settings) as (url, _):
+        outcome = run_sessions(url, sessions, questions)
     return {"sessions": sessions, "questions_each": questions, "answered": outcome.answered, "errors": len(outcome.errors),
             "own_subject": outcome.own_subject, "seconds": round(outcome.seconds, 1),
             "answers_per_s": round(outcome.answered / outcome.seconds, 3), "latency_s": _stats(outcome.latencies)}

@@ -23,6 +23,7 @@ from chatbot.settings import Settings
 __all__ = ["Index", "IngestReport"]
 
 _BATCH = 512
+_PAGE = 5000  # Chroma's SQLite refuses to read too many rows in one get(): page through them
 
 
 @dataclass
@@ -82,9 +83,22 @@ class Index:
 
     # --- reading -------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _get_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
+        """Every record of `collection`, read page by page: ids plus the `include`d fields."""
+        out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=_PAGE, offset=offset)
+            for key in out:
+                out[key].extend(got[key] or [])
+            if len(got["ids"]) < _PAGE:
+                return out
+            offset += _PAGE
+
     def _entries(self) -> dict[str, dict[str, Any]]:
-        got = self._manifest.get(include=["metadatas"])
-        return {i: dict(m) for i, m in zip(got["ids"], got["metadatas"] or []) if m}
+        got = self._get_all(self._manifest, ["metadatas"])
+        return {i: dict(m) for i, m in zip(got["ids"], got["metadatas"]) if m}
 
     def manifest(self) -> dict[str, str]:
         """Live version (sha256) of each indexed source."""
@@ -93,9 +107,9 @@ class Index:
     def live_chunks(self) -> list[Chunk]:
         """All chunks of the live versions, in reading order."""
         live = self.manifest()
-        got = self._chunks.get(include=["metadatas", "documents"])
-        chunks = [Chunk(str(m["source"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)  # type: ignore[arg-type]
-                  for m, doc in zip(got["metadatas"] or [], got["documents"] or [])
+        got = self._get_all(self._chunks, ["metadatas", "documents"])
+        chunks = [Chunk(str(m["source"]), int(m["index"]), int(m["start"]), int(m["end"]), doc)
+                  for m, doc in zip(got["metadatas"], got["documents"])
                   if m and live.get(str(m["source"])) == m["sha256"]]
         return sorted(chunks, key=lambda c: (c.source, c.index))
 
@@ -145,7 +159,8 @@ class Index:
         present = {a.source for a in scan.articles} | set(scan.skipped)
         gone = [s for s in live if s not in present and any(s.startswith(f"{folder}/") for folder in scan.folders)]
         if gone:
-            self._manifest.delete(ids=gone)
+            for i in range(0, len(gone), _BATCH):
+                self._manifest.delete(ids=gone[i:i + _BATCH])
             log(f"removed {len(gone)} deleted article(s): {', '.join(gone)}")
         report.chunks_removed = self._sweep()
         report.seconds = time.perf_counter() - started
@@ -168,8 +183,8 @@ class Index:
     def _sweep(self) -> int:
         """Delete chunks that are not of a live version (replaced, deleted, or left by a killed ingest)."""
         live = self.manifest()
-        got = self._chunks.get(include=["metadatas"])
-        dead = [i for i, m in zip(got["ids"], got["metadatas"] or []) if not m or live.get(str(m["source"])) != m["sha256"]]
+        got = self._get_all(self._chunks, ["metadatas"])
+        dead = [i for i, m in zip(got["ids"], got["metadatas"]) if not m or live.get(str(m["source"])) != m["sha256"]]
         for i in range(0, len(dead), _BATCH):
             self._chunks.delete(ids=dead[i:i + _BATCH])
         return len(dead)

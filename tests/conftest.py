@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -74,6 +75,21 @@ def wait_for(url: str, process: subprocess.Popen[bytes] | None = None, seconds: 
     raise TimeoutError(url)
 
 
+@contextmanager
+def app_server(env: dict[str, str], cwd: Path = ROOT, log: Path | None = None) -> Iterator[str]:
+    """`chatbot serve` with `env` added, on a free loopback port; yields its URL once it answers."""
+    port = free_port()
+    output = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], cwd=cwd,
+                               stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **env})
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", process)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`chatbot serve` on a corpus of the real article plus a hostile one, in a fresh folder."""
@@ -81,16 +97,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (root / "corpus").mkdir()
     (root / "corpus" / "iraq-militias-israel.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
     (root / "corpus" / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    port = free_port()
-    log = (root / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], cwd=root,
-                               stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "CHATBOT_INDEX_DIR": str(root / "index")})
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with app_server({"CHATBOT_INDEX_DIR": str(root / "index")}, cwd=root, log=root / "server.log") as url:
+        yield url
 
 
 

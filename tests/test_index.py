@@ -61,3 +61,17 @@ def test_bad_file_is_skipped_and_its_old_version_kept(settings: Settings, corpus
     report = index.ingest([corpus], fake_embed, log=lambda _: None)
     assert any(s.endswith("two.txt") for s in report.skipped)
     assert any(c.source.endswith("two.txt") for c in index.live_chunks())
+
+
+def test_large_index_is_read_in_pages(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chatbot.index
+
+    monkeypatch.setattr(chatbot.index, "_PAGE", 7)  # far fewer rows a page than chunks, as with 100,000 chunks
+    settings.corpus_dir.mkdir()
+    for i in range(12):
+        (settings.corpus_dir / f"a{i}.txt").write_text(f"Article {i}. It has two sentences.\n\nAnd a paragraph.", encoding="utf-8")
+    index = Index(settings)
+    report = index.ingest([settings.corpus_dir], fake_embed, log=lambda _: None)
+    assert len(index.live_chunks()) == report.chunks_added == 24 and len(index.manifest()) == 12
+    (settings.corpus_dir / "a0.txt").unlink()
+    assert index.ingest([settings.corpus_dir], fake_embed, log=lambda _: None).chunks_removed == 2

@@ -15,7 +15,7 @@ import pytest
 from chatbot.errors import ChatbotError
 from chatbot.index import Index
 from chatbot.settings import Settings
-from tests.conftest import ARTICLE, ROOT, free_port, wait_for
+from tests.conftest import ARTICLE, ROOT, app_server, free_port, wait_for
 from tests.test_cli import run_cli
 
 SENTENCES = [s.strip() + "." for s in ARTICLE.read_text(encoding="utf-8").split(". ") if len(s) > 40]
@@ -145,17 +145,9 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server: str, tmp_path: Pa
 def fast_server(openai_server: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     """`chatbot serve` answering through the fast fake endpoint: load tests measure the server, not the model.
     (The same load on the embedded model is measured by `chatbot bench --load-sessions 20`.)"""
-    port = free_port()
-    env = {**os.environ, "CHATBOT_BACKEND": "openai", "CHATBOT_OPENAI_BASE_URL": openai_server, "CHATBOT_OPENAI_MODEL": "fake",
-           "CHATBOT_INDEX_DIR": str(tmp_path / "index"), "CHATBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with app_server({"CHATBOT_BACKEND": "openai", "CHATBOT_OPENAI_BASE_URL": openai_server, "CHATBOT_OPENAI_MODEL": "fake",
+                     "CHATBOT_INDEX_DIR": str(tmp_path / "index"), "CHATBOT_CORPUS_DIR": str(ROOT / "corpus")}) as url:
+        yield url
 
 
 @pytest.mark.slow
@@ -172,24 +164,15 @@ def test_twenty_concurrent_sessions_five_questions_each(fast_server: str) -> Non
 def test_login_is_required_when_configured(tmp_path: Path) -> None:
     import httpx
 
-    port = free_port()
-    env = {**os.environ, "CHATBOT_AUTH": "reader:s3cret", "CHATBOT_INDEX_DIR": str(tmp_path / "index"),
-           "CHATBOT_CORPUS_DIR": str(ROOT / "corpus")}
-    process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(f"http://127.0.0.1:{port}/", process)
-        assert httpx.get(f"http://127.0.0.1:{port}/config").status_code in (401, 403)
-        bad = httpx.post(f"http://127.0.0.1:{port}/login", data={"username": "reader", "password": "nope"})
+    with app_server({"CHATBOT_AUTH": "reader:s3cret", "CHATBOT_INDEX_DIR": str(tmp_path / "index"),
+                     "CHATBOT_CORPUS_DIR": str(ROOT / "corpus")}) as url:
+        assert httpx.get(f"{url}config").status_code in (401, 403)
+        bad = httpx.post(f"{url}login", data={"username": "reader", "password": "nope"})
         assert bad.status_code in (400, 401)
         from gradio_client import Client
 
-        reply = Client(f"http://127.0.0.1:{port}/", auth=("reader", "s3cret"), verbose=False).predict(
-            "Who is Ahmed Kenani?", [], api_name="/ask")
+        reply = Client(url, auth=("reader", "s3cret"), verbose=False).predict("Who is Ahmed Kenani?", [], api_name="/ask")
         assert "lawmaker" in reply["answer"].lower()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_server_binds_to_loopback_by_default() -> None:
