@@ -30,7 +30,30 @@ from chatbot.metrics import percentile
 from chatbot.retrieve import HybridSearch
 from chatbot.settings import Settings
 
-__all__ = ["run_benchmark", "write_articles", "format_table", "save"]
+__all__ = ["run_benchmark", "write_articles", "format_table", "save", "cold_profile"]
+
+# Run in a fresh interpreter: what a cold `chatbot ask` spends, step by step.
+_COLD_STEPS = """
+import time
+marks = [("start", time.perf_counter())]
+def mark(name): marks.append((name, time.perf_counter()))
+import chatbot.startup; mark("import chatbot + LangChain")
+import torch; mark("import torch")
+import sentence_transformers; mark("import sentence-transformers")
+import chromadb; mark("import chromadb")
+from chatbot.answer import Chatbot
+from chatbot.embeddings import get_embeddings
+from chatbot.llm import build_chat_model
+from chatbot.settings import get_settings
+settings = get_settings()
+index = chatbot.startup.ensure_index(settings); mark("open the index, staleness check")
+get_embeddings(); mark("load MiniLM")
+model = build_chat_model(settings); mark("map the GGUF")
+bot = Chatbot(settings, index, model); mark("BM25 + saved prefix state")
+bot.ask("Who is Ahmed Kenani?"); mark("answer")
+for (_, before), (name, after) in zip(marks, marks[1:]):
+    print(f"{after - before:6.2f} s  {name}")
+"""
 
 
 def _log(message: str) -> None:
@@ -263,6 +286,13 @@ def format_table(results: dict[str, Any]) -> str:
     lines += [f"| {g['articles']:,} | {g['chunks']:,} | {g['ingest_s']:.1f} s | {g['chunks_per_s']:.0f} | {g['retrieval_p50_ms']:.1f} ms | "
               f"{g['retrieval_p95_ms']:.1f} ms |" for g in results["growth"]]
     return "\n".join(lines)
+
+
+def cold_profile() -> str:
+    """Seconds per step of a cold `chatbot ask`, measured in a fresh interpreter."""
+    started = time.perf_counter()
+    steps = subprocess.run([sys.executable, "-c", _COLD_STEPS], capture_output=True, text=True, check=True, timeout=900).stdout
+    return steps + f"{time.perf_counter() - started:6.2f} s  in all, interpreter start and exit included\n"
 
 
 def save(results: dict[str, Any], out_dir: Path) -> None:

@@ -108,9 +108,12 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from chatbot.bench import format_table, run_benchmark, save
+    from chatbot.bench import cold_profile, format_table, run_benchmark, save
     from chatbot.startup import load_chatbot
 
+    if args.cold_profile:
+        print(cold_profile(), end="")
+        return 0
     settings = get_settings()
     growth = [int(n) for n in args.growth.split(",") if n.strip()]
     results = run_benchmark(settings, load_chatbot(settings), args.questions, growth, args.scale_chunks, args.baseline,
@@ -156,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scale-chunks", type=int, default=100_000, help="synthetic chunks for retrieval at scale (0: skip)")
     bench.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True)
     bench.add_argument("--load-sessions", type=int, default=0, help="concurrent app sessions × 5 questions (0: skip)")
+    bench.add_argument("--cold-profile", action="store_true", help="only time each step of a cold `chatbot ask`")
     bench.set_defaults(run=_bench)
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["terms", "content_terms", "numbers", "STOPWORDS"]
+__all__ = ["content_terms", "numbers", "STOPWORDS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -40,13 +40,8 @@ def _words(text: str) -> list[str]:
     return [w.replace("’", "'").split("'")[0] for w in _WORD.findall(folded)]
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased, accent-folded, lightly stemmed word tokens (stopwords kept)."""
-    return [_NUMBER_WORDS.get(w, _stem(w)) for w in _words(text)]
-
-
 def content_terms(text: str) -> list[str]:
-    """`terms` without stopwords: what a claim or a query is about."""
+    """Lower-cased, accent-folded, lightly stemmed words without stopwords: what a claim or a query is about."""
     return [_NUMBER_WORDS.get(w, _stem(w)) for w in _words(text) if w not in STOPWORDS]
 
 
