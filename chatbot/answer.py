@@ -25,7 +25,7 @@ from chatbot.chunks import split_sentences
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms
+from chatbot.lexical import match_keys
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
@@ -111,8 +111,7 @@ class Chatbot:
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
         # replace the question with the previous one, and then the follow-up itself is safer.
-        asked = {t[:5] for t in content_terms(state["question"])}
-        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not asked <= {t[:5] for t in content_terms(rewrite)}:
+        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not match_keys(state["question"]) <= match_keys(rewrite):
             return str(state["question"])
         return rewrite
 

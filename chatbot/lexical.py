@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["content_terms", "numbers", "STOPWORDS"]
+__all__ = ["content_terms", "match_keys", "is_short", "numbers", "STOPWORDS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -43,6 +43,17 @@ def _words(text: str) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """Lower-cased, accent-folded, lightly stemmed words without stopwords: what a claim or a query is about."""
     return [_NUMBER_WORDS.get(w, _stem(w)) for w in _words(text) if w not in STOPWORDS]
+
+
+def match_keys(text: str) -> set[str]:
+    """Content terms cut to five letters, so forms the light stemmer misses still match
+    ("retaliation" ~ "retaliatory", "dismissed" ~ "dismissive")."""
+    return {term[:5] for term in content_terms(text)}
+
+
+def is_short(claim: str) -> bool:
+    """A reply of a few words ("Nujaba.", "Two."), which needs its question to be judged or located."""
+    return len(content_terms(claim)) < 4
 
 
 def numbers(text: str) -> set[str]:

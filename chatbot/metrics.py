@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from chatbot.embeddings import PackagedEmbeddings
-from chatbot.lexical import content_terms
+from chatbot.lexical import is_short, match_keys
 
 __all__ = ["token_f1", "keyword_match", "first_hit_rank", "quote_recall", "percentile", "Support"]
 
@@ -76,10 +76,10 @@ class Support:
         self._similarity = similarity
 
     def supports(self, passage: str, statement: str) -> bool:
-        words = {t[:5] for t in content_terms(statement)}
+        words = match_keys(statement)
         if not words or not passage.strip():
             return False
-        covered = len(words & {t[:5] for t in content_terms(passage)}) / len(words)
+        covered = len(words & match_keys(passage)) / len(words)
         vectors = self._embeddings.embed_documents([statement, passage])
         return covered >= self._coverage and float(np.dot(vectors[0], vectors[1])) >= self._similarity
 
@@ -95,7 +95,7 @@ class Support:
         breaks the support (Gao et al. 2023). A statement of a few words ("No.", "Nujaba.") is read
         together with the question it answers.
         """
-        statements = [(f"{question} {s}" if len(content_terms(s)) < 4 else s, p) for s, p in statements]
+        statements = [(f"{question} {s}" if is_short(s) else s, p) for s, p in statements]
         if not statements:
             return 0.0, 0.0
         supported, needed, total = 0, 0, 0

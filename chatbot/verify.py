@@ -17,7 +17,7 @@ import numpy as np
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings
-from chatbot.lexical import content_terms, numbers
+from chatbot.lexical import is_short, match_keys, numbers
 
 __all__ = ["Evidence", "Supported", "Verifier", "is_refusal", "clean_draft"]
 
@@ -52,16 +52,6 @@ _MAX_UNSEEN_WORDS = 4
 
 
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
-
-
-def _is_short(claim: str) -> bool:
-    """A reply of a few words ("Nujaba.", "Two."), which needs its question to be judged or located."""
-    return len(content_terms(claim)) < 4
-
-
-def _key(term: str) -> str:
-    """Terms sharing their first five letters match ("retaliation" ~ "retaliatory")."""
-    return term[:5] if len(term) > 5 else term
 
 
 @dataclass(frozen=True)
@@ -102,15 +92,15 @@ class Verifier:
         """Candidates scored by shared rare words (claim first, question second) and embedding similarity."""
         if not candidates:
             return []
-        sentence_keys = [{_key(t) for t in content_terms(c.span.text)} for c in candidates]
+        sentence_keys = [match_keys(c.span.text) for c in candidates]
         df: dict[str, int] = {}
         for keys in sentence_keys:
             for k in keys:
                 df[k] = df.get(k, 0) + 1
         idf = {k: math.log(1 + len(candidates) / (1 + n)) for k, n in df.items()}
-        claim_keys = {_key(t) for t in content_terms(claim)}
-        question_keys = {_key(t) for t in content_terms(question)} - claim_keys
-        question_weight = 0.5 if _is_short(claim) else 0.2  # a short reply is located by the question it answers
+        claim_keys = match_keys(claim)
+        question_keys = match_keys(question) - claim_keys
+        question_weight = 0.5 if is_short(claim) else 0.2  # a short reply is located by the question it answers
         weights = {k: idf.get(k, 1.0) for k in claim_keys} | {k: question_weight * idf.get(k, 1.0) for k in question_keys}
         total = sum(weights.values()) or 1.0
         lexical = [sum(w for k, w in weights.items() if k in keys) / total for keys in sentence_keys]
@@ -125,10 +115,10 @@ class Verifier:
         if not ranked:
             return ()
         best_score, best = ranked[0]
-        claim_keys = {_key(t) for t in content_terms(claim)}
-        missing = claim_keys - {_key(t) for t in content_terms(best.span.text)} - {_key(t) for t in content_terms(question)}
+        claim_keys = match_keys(claim)
+        missing = claim_keys - match_keys(best.span.text) - match_keys(question)
         for score, other in ranked[1:4]:
-            added = missing & {_key(t) for t in content_terms(other.span.text)}
+            added = missing & match_keys(other.span.text)
             if score >= 0.6 * best_score and len(added) >= 2:
                 return tuple(sorted((best, other), key=lambda e: (e.source, e.span.start)))
         return (best,)
@@ -140,16 +130,16 @@ class Verifier:
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
-        new = {_key(t) for t in content_terms(claim)} - {_key(t) for t in content_terms(question)}
+        new = match_keys(claim) - match_keys(question)
         if not new:  # it only restates the question: an answer only if it is a yes or a no
             return bool(_YES_NO.match(claim))
-        unseen = new - {_key(t) for t in content_terms(passage)}
+        unseen = new - match_keys(passage)
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
         """P(the evidence supports the claim); short claims are put in the context of the question."""
         passage = " ".join(e.span.text for e in evidence)
-        statement = f'The answer to "{question}" is: {claim}' if _is_short(claim) else claim
+        statement = f'The answer to "{question}" is: {claim}' if is_short(claim) else claim
         return self._judge(passage, statement)
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> list[Supported]:
@@ -157,7 +147,7 @@ class Verifier:
         kept: list[Supported] = []
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
-            threshold = self._short_threshold if _is_short(sentence.text) else self._threshold
+            threshold = self._short_threshold if is_short(sentence.text) else self._threshold
             if evidence and self.lexically_grounded(sentence.text, question, evidence) \
                     and self.judge_claim(sentence.text, question, evidence) >= threshold:
                 kept.append(Supported(sentence.text, evidence))
