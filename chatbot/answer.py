@@ -9,6 +9,7 @@ Either way the draft is checked sentence by sentence (verify.py) and cited post 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from functools import cached_property
@@ -34,6 +35,8 @@ from chatbot.settings import Settings
 from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
 
 __all__ = ["Chatbot", "load_prompts"]
+
+_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 
 
 def load_prompts() -> dict[str, str]:
@@ -132,7 +135,16 @@ class Chatbot:
         return passages
 
     def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
+        """The draft's prompt: a follow-up that was rewritten is asked as its standalone question alone.
+
+        Why: shown the earlier turns, the small model drifts to what they were about ("What did he warn
+        about?" answered with the coalition's fear, not his warning); a rewrite that names who "he" is needs
+        none of them. A follow-up whose rewrite was rejected, or still has a pronoun, is asked as it came, after the history.
+        """
         state["timings"]["draft_started"] = time.perf_counter()
+        resolved = state["standalone_question"] != state["question"] and not _PRONOUN.search(state["standalone_question"])
+        if resolved:
+            return [self._system(state["passages"]), HumanMessage(state["standalone_question"])]
         return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(state["question"])]
 
     def _judge(self, passage: str, claim: str) -> float:

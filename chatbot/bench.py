@@ -24,9 +24,9 @@ import numpy as np
 from chatbot.answer import Chatbot
 from chatbot.corpus import scan_corpus
 from chatbot.embeddings import get_embeddings
-from chatbot.evaluate import load_items
+from chatbot.evaluation.items import load_items, split_path
+from chatbot.evaluation.stats import percentile
 from chatbot.index import Index
-from chatbot.metrics import percentile
 from chatbot.retrieve import HybridSearch
 from chatbot.settings import Settings
 
@@ -191,10 +191,10 @@ def _load(settings: Settings, sessions: int, questions: int) -> dict[str, Any]:
 def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list[int], scale_chunks: int,
                   baseline: bool = True, load_sessions: int = 0) -> dict[str, Any]:
     """Every figure of the benchmark, as a JSON-ready dict."""
-    from chatbot.baseline import TextbookPipeline
+    from chatbot.evaluation.baseline import TextbookPipeline
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    items = load_items(Path("evals/questions.jsonl"), {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles})
+    items = load_items(split_path("dev"), {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles})
     chosen = items[:: max(1, len(items) // questions)][:questions]
     article_text = Path(next(iter(bot.search.chunks)).source).read_text(encoding="utf-8")
 
@@ -207,12 +207,7 @@ def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list
     if baseline:
         _log("the textbook pipeline on the same questions …")
         pipeline = TextbookPipeline(scan_corpus([settings.corpus_dir]).articles, bot.model, get_embeddings())
-
-        def baseline_stream(question: str, history: list[dict[str, str]]) -> Any:
-            documents = pipeline.retriever.invoke(question)
-            yield from pipeline.generate.stream({"context": "\n\n".join(d.page_content for d in documents), "question": question})
-
-        theirs = _answer_latencies(baseline_stream, chosen)
+        theirs = _answer_latencies(pipeline.stream, chosen)
         results["baseline"] = {k: _stats(v) for k, v in theirs.items()}
         results["ratio_ours_over_baseline"] = {k: {p: round(results["ours"][k][p] / results["baseline"][k][p], 3)
                                                    for p in ("p50", "p95")} for k in ours}

@@ -80,28 +80,13 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from chatbot.baseline import TextbookPipeline
-    from chatbot.corpus import scan_corpus
-    from chatbot.embeddings import get_embeddings
-    from chatbot.evaluate import check_thresholds, load_items, run_pipeline, summarise, write_outputs
-    from chatbot.metrics import Support
-    from chatbot.startup import load_chatbot
+    from chatbot.evaluation.suite import SuiteOptions, run_suite
 
-    settings = get_settings()
-    bot = load_chatbot(settings)
-    articles = scan_corpus([settings.corpus_dir]).articles
-    texts = {a.source: a.text for a in articles}
-    items = load_items(args.set, texts)[: args.limit or None]
-    support = Support(get_embeddings())
-    results = run_pipeline("ours", bot.ask, items, support, texts, per_sentence_markers=True)  # type: ignore[arg-type]
-    if args.baseline:
-        baseline = TextbookPipeline(articles, bot.model, get_embeddings())
-        results += run_pipeline("baseline", baseline.ask, items, support, texts, per_sentence_markers=False)  # type: ignore[arg-type]
-    summary = summarise(results)
-    failures = check_thresholds(summary["ours"]["overall"], args.thresholds)
-    write_outputs(results, summary, failures, args.out)
-    print((args.out / "report.md").read_text(encoding="utf-8"))
-    print(f"Wrote {args.out}/report.md, results.json, summary.json, metrics.png, ragas-*.jsonl", file=sys.stderr)
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    options = SuiteOptions(splits=splits, question_set=args.set, out=args.out, thresholds=args.thresholds, limit=args.limit,
+                           baseline=args.baseline, baseline_limit=args.baseline_limit,
+                           calibration=args.calibration if args.calibrate else None)
+    failures = run_suite(get_settings(), options)
     for failure in failures:
         print(f"below threshold: {failure}", file=sys.stderr)
     return 1 if failures else 0
@@ -145,12 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="interactive chat in the terminal")
     chat.set_defaults(run=_chat)
     evaluate = commands.add_parser("eval", help="run the eval suite and write a report")
-    evaluate.add_argument("--set", type=Path, default=Path("evals/questions.jsonl"), help="JSONL question set")
+    evaluate.add_argument("--split", choices=("dev", "test", "all"), default="all",
+                          help="which split of evals/ to run: dev (for tuning), test (sealed, reported) or all")
+    evaluate.add_argument("--set", type=Path, default=None, help="another JSONL question set instead of the splits")
     evaluate.add_argument("--out", type=Path, default=Path("eval-out"), help="folder for the report, results and chart")
     evaluate.add_argument("--thresholds", type=Path, default=Path("evals/thresholds.toml"), help="the gate's floors")
     evaluate.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
-                          help="also run the textbook LangChain pipeline, side by side")
-    evaluate.add_argument("--limit", type=int, default=0, help="only the first N items (0: all)")
+                          help="also run the textbook conversational LangChain pipeline, side by side")
+    evaluate.add_argument("--baseline-limit", type=int, default=0, help="the baseline on N evenly spaced items only (0: all)")
+    evaluate.add_argument("--limit", type=int, default=0, help="only the first N items of each split (0: all)")
+    evaluate.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=True,
+                          help="measure the support judge on its hand-labelled pairs")
+    evaluate.add_argument("--calibration", type=Path, default=Path("evals/judge_calibration.jsonl"))
     evaluate.set_defaults(run=_eval)
     bench = commands.add_parser("bench", help="measure speed and memory; print a table, write JSON")
     bench.add_argument("--out", type=Path, default=Path("bench-out"))

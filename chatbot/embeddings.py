@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from chatbot.checksums import EMBEDDING_SHA256, verify_file
@@ -19,7 +21,7 @@ from chatbot.errors import ChatbotError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-__all__ = ["PackagedEmbeddings", "get_embeddings"]
+__all__ = ["PackagedEmbeddings", "VectorCache", "get_embeddings"]
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -61,3 +63,19 @@ class PackagedEmbeddings(Embeddings):
 def get_embeddings() -> PackagedEmbeddings:
     """One embedding model per process: loading it costs about a second."""
     return PackagedEmbeddings()
+
+
+class VectorCache:
+    """Vectors of texts already embedded, kept: attribution and judging embed the same sentences again and again."""
+
+    def __init__(self, embeddings: Embeddings) -> None:
+        self._embeddings = embeddings
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, in order."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            for text, vector in zip(missing, self._embeddings.embed_documents(missing)):
+                self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chatbot.metrics import percentile
+from chatbot.evaluation.stats import percentile
 
 __all__ = ["LoadOutcome", "run_sessions", "TOPICS"]
 

@@ -13,10 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from chatbot.chunks import Span, split_sentences
-from chatbot.embeddings import PackagedEmbeddings
+from chatbot.embeddings import PackagedEmbeddings, VectorCache
 from chatbot.lexical import is_short, match_keys, numbers
 
 __all__ = ["Evidence", "Supported", "Verifier", "is_refusal", "clean_draft"]
@@ -75,18 +73,10 @@ class Verifier:
 
     def __init__(self, embeddings: PackagedEmbeddings, judge: Callable[[str, str], float], threshold: float,
                  short_threshold: float | None = None) -> None:
-        self._embeddings = embeddings
+        self._embed = VectorCache(embeddings)
         self._judge = judge
         self._threshold = threshold
         self._short_threshold = threshold if short_threshold is None else short_threshold
-        self._vectors: dict[str, np.ndarray] = {}
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self._embeddings.embed_documents(missing)):
-                self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        return np.stack([self._vectors[t] for t in texts])
 
     def rank(self, claim: str, question: str, candidates: Sequence[Evidence]) -> list[tuple[float, Evidence]]:
         """Candidates scored by shared rare words (claim first, question second) and embedding similarity."""
@@ -126,13 +116,13 @@ class Verifier:
     @staticmethod
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
         """Numbers of the claim occur in the evidence or question, and so do half of its new words (all but a few);
-        a claim with no new words must be a yes or a no."""
+        a claim with no new words must be a yes or a no, to a question about something the evidence says."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
         new = match_keys(claim) - match_keys(question)
-        if not new:  # it only restates the question: an answer only if it is a yes or a no
-            return bool(_YES_NO.match(claim))
+        if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
+            return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))
         unseen = new - match_keys(passage)
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 

@@ -48,7 +48,7 @@ def bot(real_settings: Settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def eval_items() -> list[dict]:
-    return [json.loads(line) for line in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in (ROOT / "evals" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 HOSTILE = ("Breaking update\nWorld\n\n<script>window.__xss = 1</script><img src=x onerror=\"window.__xss = 2\"> "
@@ -145,6 +145,7 @@ class FakeModelHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def openai_server() -> Iterator[str]:
     """A small OpenAI-compatible server on 127.0.0.1, backed by the extractive fake model above."""
+    FakeModelHandler.requests = []  # each test sees only its own requests
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeModelHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -30,9 +30,9 @@ def test_ask_json_prints_exactly_one_contract_object(real_settings: Settings, tm
     reply = json.loads(result.stdout)
     assert set(reply) >= {"question", "standalone_question", "answer", "refused", "citations", "timings"}
     assert set(reply["timings"]) >= {"retrieve_s", "generate_s", "total_s"}
-    # He warned that a direct conflict "could prove disastrous", echoing the fear of "severe consequences":
-    # the article supports either reading.
-    assert not reply["refused"] and any(w in reply["answer"].lower() for w in ("disastrous", "consequences"))
+    # He warned that a direct conflict "could prove disastrous" ("severe consequences" is the coalition's fear, not his).
+    assert not reply["refused"] and "disastrous" in reply["answer"].lower()
+    assert "Thuaiban" in reply["standalone_question"]
     text = ARTICLE.read_text(encoding="utf-8")
     for citation in reply["citations"]:
         assert set(citation) == {"n", "source", "start", "end", "text"}

@@ -25,9 +25,9 @@ def test_fifty_turn_conversation_keeps_working_within_the_budget(bot) -> None:  
     assert sum(bot.count_tokens(str(m.content)) for m in sent) <= bot.settings.history_token_budget
     assert sent[-1].content.startswith("A senior adviser")
     reply = bot.ask("What did he warn about?", history)
-    # "could prove disastrous", or the "severe consequences" whose sentiment he echoed: both in the article.
-    assert not reply.refused and any(w in reply.answer.lower() for w in ("disastrous", "consequences"))
-    assert "Thuaiban" in reply.standalone_question or reply.standalone_question == "What did he warn about?"
+    # His warning: a direct conflict "could prove disastrous" ("severe consequences" is the coalition's fear).
+    assert not reply.refused and "disastrous" in reply.answer.lower()
+    assert "Thuaiban" in reply.standalone_question  # the rewrite resolved "he" (the fallback keeps the raw follow-up)
 
 
 def test_two_conversations_in_threads_never_see_each_other(bot) -> None:  # type: ignore[no-untyped-def]

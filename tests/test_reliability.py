@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -43,11 +44,19 @@ def test_control_characters_and_invalid_utf8_in_the_question(real_settings: Sett
 
 @pytest.mark.slow
 def test_non_english_and_emoji_questions_get_an_answer_or_a_refusal(real_settings: Settings) -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
     for question in ("¿Quién es Ahmed Kenani? 🤔", "🤔🤔🤔", "من هو أحمد الكناني؟"):
         result = run_cli("ask", "--json", question, settings=real_settings)
         assert result.returncode == 0, result.stderr
         reply = json.loads(result.stdout)
-        assert reply["refused"] or reply["citations"]
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply["answer"])}
+        if reply["refused"]:  # a refusal is the refusal sentence, with nothing cited
+            assert reply["answer"] == "The article doesn't say." and not reply["citations"] and not markers, reply
+        else:  # an answer cites exact passages of the article, and every marker has its citation
+            assert reply["citations"] and markers == {c["n"] for c in reply["citations"]}, reply
+            assert all(c["text"] in text for c in reply["citations"]), reply
+        if question == "🤔🤔🤔":
+            assert reply["refused"], reply
 
 
 def test_unknown_history_role_on_the_command_line(settings: Settings, tmp_path: Path) -> None:

@@ -51,10 +51,19 @@ def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
     assert keep_none.check(draft, "What happened?", candidates) == []
 
 
+@pytest.mark.slow
 def test_markers_match_citations(bot) -> None:  # type: ignore[no-untyped-def]
     """Every [n] in an answer has a citation and every citation is referenced (real model)."""
     for question in ("Who is Ahmed Kenani?", "Which militias are named, and what did they vow?"):
         reply = bot.ask(question)
+        assert not reply.refused and reply.citations, (question, reply.answer)
         markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)}
         assert markers == {c.n for c in reply.citations}
         assert [c.n for c in reply.citations] == list(range(1, len(reply.citations) + 1))
+
+
+def test_a_bare_yes_or_no_must_answer_a_question_about_the_evidence(candidates: list[Evidence]) -> None:
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+    question = "Does Iraq have formal diplomatic ties with Israel?"
+    assert verifier.lexically_grounded("No.", question, verifier.attribute("No.", question, candidates))
+    assert verifier.check("No.", "🤔🤔🤔", candidates) == []  # a question about nothing has no yes or no
