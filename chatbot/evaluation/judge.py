@@ -24,9 +24,10 @@ from chatbot.embeddings import VectorCache
 from chatbot.errors import ChatbotError
 from chatbot.llm import yes_probability
 
-__all__ = ["SupportJudge", "CalibrationPair", "load_calibration", "WINDOW_MAX_CHARS"]
+__all__ = ["SupportJudge", "CalibrationPair", "load_calibration", "WINDOW_MAX_CHARS", "CALIBRATION_PATH"]
 
 WINDOW_MAX_CHARS = 800
+CALIBRATION_PATH = Path("evals/judge_calibration.jsonl")
 _SYSTEM = "You are a strict fact checker."
 # Chosen on the calibration set over a plain "is it supported?" question (60% there: the 1.5B model says Yes
 # to role swaps and negations unless told to compare who does what, word by word).

@@ -97,8 +97,9 @@ class Scorer:
                 cited = [texts[int(n)] for n in dict.fromkeys(re.findall(r"\[(\d+)\]", sentence.text)) if int(n) in texts]
             else:
                 cited = list(texts.values())
-            if strip_markers(sentence.text).strip(" ."):
-                statements.append((strip_markers(sentence.text), cited))
+            text = strip_markers(sentence.text)
+            if text.strip(" ."):
+                statements.append((text, cited))
         return statements
 
     def citation_scores(self, statements: Sequence[tuple[str, Sequence[str]]], question: str

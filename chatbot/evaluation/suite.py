@@ -15,7 +15,7 @@ from chatbot.embeddings import get_embeddings
 from chatbot.errors import ChatbotError
 from chatbot.evaluation.baseline import TextbookPipeline
 from chatbot.evaluation.items import load_items, split_path
-from chatbot.evaluation.judge import SupportJudge, load_calibration
+from chatbot.evaluation.judge import CALIBRATION_PATH, SupportJudge, load_calibration
 from chatbot.evaluation.report import write_outputs
 from chatbot.evaluation.runner import ItemResult, Scorer, check_thresholds, evenly_spaced, run_pipeline, summarise
 from chatbot.settings import Settings
@@ -34,7 +34,7 @@ class SuiteOptions:
     limit: int = 0
     baseline: bool = True
     baseline_limit: int = 0
-    calibration: Path | None = Path("evals/judge_calibration.jsonl")
+    calibration: Path | None = CALIBRATION_PATH
 
 
 def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
