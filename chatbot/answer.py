@@ -4,7 +4,9 @@ Why this shape: the follow-up is rewritten into a standalone question, but retri
 raw question and the previous turn, so a poor rewrite can't lose the topic. When the whole corpus fits
 the context budget the prompt holds all of it as a fixed prefix whose KV state the embedded model
 keeps (a turn then prefills only the question); a larger corpus is answered from retrieved passages.
-Either way the draft is checked sentence by sentence (verify.py) and cited post hoc.
+Either way the draft is checked sentence by sentence (verify.py) and cited post hoc, and a reader
+only ever sees sentences that passed: `stream` yields each one, with its markers, as soon as it is
+checked, and the Reply is exactly what was streamed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
+from itertools import chain
 from typing import Any
 
 import yaml
@@ -26,7 +29,7 @@ from chatbot.chunks import split_sentences
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import match_keys
+from chatbot.lexical import content_terms, match_keys
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
@@ -34,9 +37,21 @@ from chatbot.retrieve import HybridSearch, Passage
 from chatbot.settings import Settings
 from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
 
-__all__ = ["Chatbot", "load_prompts"]
+__all__ = ["Chatbot", "load_prompts", "needs_context"]
 
 _PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
+_POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
+
+
+def needs_context(question: str) -> bool:
+    """True when a follow-up can't be understood alone: it points back ("he", "that", "the first one", "and …?") or
+    names too little.
+
+    Why: rewriting a follow-up costs a model call (~1–2 s on 2 cores); one that names its subject
+    ("What is Thuaiban's date of birth?") is answered as it stands.
+    """
+    return bool(_PRONOUN.search(question) or _POINTER.search(question) or _ELLIPSIS.match(question)) or len(content_terms(question)) < 3
 
 
 def load_prompts() -> dict[str, str]:
@@ -96,20 +111,27 @@ class Chatbot:
         """Add the time since `started` to the call's timings (a dict carried in the chain's state)."""
         state["timings"][key] += time.perf_counter() - started
 
+    def _recent(self, history: list[Message]) -> list[Message]:
+        """The last `history_turns` exchanges, within the token budget: a fixed window, so a follow-up costs
+        the same after 1 turn or 50."""
+        users = [i for i, m in enumerate(history) if m["role"] == "user"]
+        first = users[-self.settings.history_turns] if 0 < self.settings.history_turns <= len(users) else 0
+        recent = history[first:] if self.settings.history_turns else []
+        return trim_history(recent, self.settings.history_token_budget, self.count_tokens)
+
     def _history_messages(self, history: list[Message]) -> list[BaseMessage]:
-        kept = trim_history(history, self.settings.history_token_budget, self.count_tokens)
         return [HumanMessage(m["content"]) if m["role"] == "user" else AIMessage(clean_draft(m["content"]))
-                for m in kept]
+                for m in self._recent(history)]
 
     def _condense(self, state: dict[str, Any]) -> str:
         history: list[Message] = state["history"]
-        if not any(m["role"] == "user" for m in history):
+        if not any(m["role"] == "user" for m in history) or not needs_context(state["question"]):
             return str(state["question"])
         started = time.perf_counter()
-        turns = trim_history(history, self.settings.history_token_budget, self.count_tokens)
-        text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}" for m in turns)
+        text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
+                         for m in self._recent(history))
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
-        rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=60).content)
+        rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=40).content)
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
@@ -139,30 +161,67 @@ class Chatbot:
 
         Why: shown the earlier turns, the small model drifts to what they were about ("What did he warn
         about?" answered with the coalition's fear, not his warning); a rewrite that names who "he" is needs
-        none of them. A follow-up whose rewrite was rejected, or still has a pronoun, is asked as it came, after the history.
+        none of them, nor does a follow-up that names its subject. One whose rewrite was rejected, or still has a
+        pronoun, is asked as it came, after the recent turns.
         """
         state["timings"]["draft_started"] = time.perf_counter()
-        resolved = state["standalone_question"] != state["question"] and not _PRONOUN.search(state["standalone_question"])
-        if resolved:
+        question, standalone = state["question"], state["standalone_question"]
+        resolved = (standalone != question and not _PRONOUN.search(standalone)) or not needs_context(question)
+        if resolved or not state["history"]:
             return [self._system(state["passages"]), HumanMessage(state["standalone_question"])]
         return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(state["question"])]
 
     def _judge(self, passage: str, claim: str) -> float:
-        messages = [SystemMessage(self.prompts["judge_system"]), HumanMessage(self.prompts["judge"].format(passage=passage, claim=claim))]
-        return yes_probability(self.model, messages)
+        """P(Yes) that `passage` supports `claim`, asked without the article (which would let it say Yes for what
+        the cited passage doesn't say). The passage opens the prompt, so its KV state is kept and reused."""
+        return self._yes(self.prompts["judge"].format(passage=passage, claim=claim), "\n\nClaim:")
 
-    def _verify(self, state: dict[str, Any]) -> Reply:
-        started = time.perf_counter()
-        state["timings"]["generate_s"] += started - state["timings"].pop("draft_started")
+    def _yes(self, prompt: str, reuse_until: str) -> float:
+        """P(Yes) for a fact-checking prompt that opens with an article passage (whose KV state is kept up to `reuse_until`)."""
+        return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
+
+    def _answerable(self, question: str, candidates: list[Evidence]) -> bool:
+        """Whether one of the two article sentences that best match the question gives its answer.
+
+        Why: after the draft refuses, the focused retry costs a fresh prompt of ~170 tokens (~2.5 s on 2 cores), and
+        for a question the article doesn't answer it only refuses again; this check prefills just the question after
+        each sentence's kept state (~0.4 s).
+        """
+        best = [e for _, e in self.verifier.rank(question, question, candidates)[:2]]
+        return any(self._yes(self.prompts["answerable"].format(passage=e.span.text, question=question), "\n\nQuestion:")
+                   >= self.settings.answerable_threshold for e in best)
+
+    def _verified(self, state: dict[str, Any]) -> Iterator[str | Reply]:
+        """Check the draft sentence by sentence, yielding each supported one with its [n] markers as soon as it
+        passes; after a refusal or a draft with nothing supported, the focused retry if a best-matching sentence
+        answers the question; then the Reply."""
+        timings = state["timings"]
+        timings["generate_s"] += time.perf_counter() - timings.pop("draft_started")
         question = state["standalone_question"]
         candidates = self._candidates(state["passages"])
-        draft = clean_draft(state["draft"])
-        kept = [] if is_refusal(draft) else self.verifier.check(draft, question, candidates)
-        if not kept:
-            draft = self._focused_draft(question, candidates)
-            kept = [] if is_refusal(draft) else self.verifier.check(draft, question, candidates)
-        self._timed(state, "generate_s", started)
-        return self._reply(state, kept)
+        checked = self._checked(clean_draft(state["draft"]), question, candidates)
+        first = next(checked, None)
+        if first is None and self._answerable(question, candidates):
+            checked = self._checked(self._focused_draft(question, candidates), question, candidates)
+            first = next(checked, None)
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for sentence in chain([first], checked) if first is not None else ():
+            parts.append(("" if not parts else " ") + self._cited(sentence, citations))
+            timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])
+            yield parts[-1]
+        if not parts:
+            parts.append(self.prompts["refusal"])
+            timings["first_sentence_s"] = time.perf_counter() - timings["started"]
+            yield parts[0]
+        timings["total_s"] = time.perf_counter() - timings["started"]
+        retrieved = [RetrievedPassage(p.chunk.source, p.chunk.start, p.chunk.end, p.chunk.text, p.score) for p in state["passages"]]
+        yield Reply(question=state["question"], standalone_question=question, answer="".join(parts), refused=not citations,
+                    citations=citations, retrieved=retrieved,
+                    timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "first_sentence_s", "total_s")})
+
+    def _checked(self, draft: str, question: str, candidates: list[Evidence]) -> Iterator[Supported]:
+        return iter(()) if is_refusal(draft) else self.verifier.check(draft, question, candidates)
 
     def _focused_draft(self, question: str, candidates: list[Evidence]) -> str:
         """Ask again, with only the few sentences that best match the question, after a refusal or a draft
@@ -177,41 +236,27 @@ class Chatbot:
         system = SystemMessage(self.prompts["focused"].format(context="\n".join(e.span.text for e in best)))
         return clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
 
-    def _reply(self, state: dict[str, Any], kept: list[Supported]) -> Reply:
-        citations: list[Citation] = []
-        numbers: dict[Evidence, int] = {}
-        parts = []
-        for sentence in kept:
-            marks = []
-            for evidence in sentence.evidence:
-                if evidence not in numbers:
-                    numbers[evidence] = len(numbers) + 1
-                    citations.append(Citation(numbers[evidence], evidence.source, evidence.span.start,
-                                              evidence.span.end, evidence.span.text))
-                marks.append(f"[{numbers[evidence]}]")
-            body = sentence.text.rstrip()
-            end = body[-1] if body and body[-1] in ".!?" else ""
-            parts.append(f"{body[:-1] if end else body} {''.join(marks)}{end}")
-        refused = not parts
-        timings = state["timings"]
-        timings["total_s"] = time.perf_counter() - timings["started"]
-        retrieved = [RetrievedPassage(p.chunk.source, p.chunk.start, p.chunk.end, p.chunk.text, p.score) for p in state["passages"]]
-        return Reply(question=state["question"], standalone_question=state["standalone_question"],
-                     answer=self.prompts["refusal"] if refused else " ".join(parts), refused=refused,
-                     citations=citations, timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "total_s")},
-                     retrieved=retrieved)
+    @staticmethod
+    def _cited(sentence: Supported, citations: list[Citation]) -> str:
+        """The sentence with its [n] markers before the final stop; new evidence is numbered on from `citations`."""
+        numbered = {(c.source, c.start): c for c in citations}
+        marks = []
+        for evidence in sentence.evidence:
+            key = (evidence.source, evidence.span.start)
+            if key not in numbered:
+                numbered[key] = Citation(len(citations) + 1, evidence.source, evidence.span.start, evidence.span.end, evidence.span.text)
+                citations.append(numbered[key])
+            marks.append(f"[{numbered[key].n}]")
+        body = sentence.text.rstrip()
+        end = body[-1] if body and body[-1] in ".!?" else ""
+        return f"{body[:-1] if end else body} {''.join(marks)}{end}"
 
     @cached_property
     def draft_chain(self) -> Runnable:
-        """LCEL: condense → retrieve → prompt → chat model → parse; streams the draft."""
+        """LCEL: condense → retrieve → prompt → chat model → parse; the unchecked draft, never shown."""
         return (RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
                 | RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve))
                 | RunnablePassthrough.assign(draft=RunnableLambda(self._messages) | self.model | StrOutputParser()))
-
-    @cached_property
-    def chain(self) -> Runnable:
-        """The whole answering chain: the draft chain, then verification and citation."""
-        return self.draft_chain | RunnableLambda(self._verify)
 
     # --- public API ----------------------------------------------------------------------------------
 
@@ -220,17 +265,12 @@ class Chatbot:
                 "timings": {"started": time.perf_counter(), "retrieve_s": 0.0, "generate_s": 0.0}}
 
     def ask(self, question: str, history: list[Message] | None = None) -> Reply:
-        """Answer `question` given the conversation so far (a list of user/assistant messages)."""
-        return self.chain.invoke(self._inputs(question, history))  # type: ignore[no-any-return]
+        """Answer `question` given the conversation so far (a list of user/assistant messages): the streamed Reply."""
+        *_, reply = self.stream(question, history)
+        assert isinstance(reply, Reply)
+        return reply
 
     def stream(self, question: str, history: list[Message] | None = None) -> Iterator[str | Reply]:
-        """Yield draft text as it is generated, then the verified Reply (which may differ from the draft)."""
-        inputs = self._inputs(question, history)
-        state: dict[str, Any] = {}
-        for part in self.draft_chain.stream(inputs):
-            if "draft" in part:
-                state["draft"] = state.get("draft", "") + part["draft"]
-                yield part["draft"]
-            else:
-                state.update(part)
-        yield self._verify(state)
+        """Yield the answer in verified sentences (each with its [n] markers, or the refusal), then the Reply,
+        whose answer is exactly their concatenation. Nothing unchecked is ever yielded."""
+        yield from self._verified(self.draft_chain.invoke(self._inputs(question, history)))

@@ -24,7 +24,8 @@ import numpy as np
 from chatbot.answer import Chatbot
 from chatbot.corpus import scan_corpus
 from chatbot.embeddings import get_embeddings
-from chatbot.evaluation.items import load_items, split_path
+from chatbot.evaluation.items import EvalItem, load_items, split_path
+from chatbot.evaluation.runner import evenly_spaced
 from chatbot.evaluation.stats import percentile
 from chatbot.index import Index
 from chatbot.retrieve import HybridSearch
@@ -37,9 +38,9 @@ _COLD_STEPS = """
 import time
 marks = [("start", time.perf_counter())]
 def mark(name): marks.append((name, time.perf_counter()))
-import chatbot.startup; mark("import chatbot + LangChain")
-import torch; mark("import torch")
-import sentence_transformers; mark("import sentence-transformers")
+import sys
+import chatbot.cli; mark("import the CLI")
+import chatbot.startup; mark("import the chain (LangChain)")
 import chromadb; mark("import chromadb")
 from chatbot.answer import Chatbot
 from chatbot.embeddings import get_embeddings
@@ -47,12 +48,13 @@ from chatbot.llm import build_chat_model
 from chatbot.settings import get_settings
 settings = get_settings()
 index = chatbot.startup.ensure_index(settings); mark("open the index, staleness check")
-get_embeddings(); mark("load MiniLM")
+get_embeddings(); mark("load MiniLM (numpy), checksum")
 model = build_chat_model(settings); mark("map the GGUF")
 bot = Chatbot(settings, index, model); mark("BM25 + saved prefix state")
 bot.ask("Who is Ahmed Kenani?"); mark("answer")
 for (_, before), (name, after) in zip(marks, marks[1:]):
     print(f"{after - before:6.2f} s  {name}")
+print(f"torch imported: {'torch' in sys.modules}")
 """
 
 
@@ -109,7 +111,8 @@ def _synthetic_index(settings: Settings, chunks: int, dim: int = 384) -> Index:
     return index
 
 
-def _answer_latencies(ask_stream: Callable[..., Any], items: list[Any]) -> dict[str, list[float]]:
+def _answer_latencies(ask_stream: Callable[..., Any], items: list[EvalItem]) -> dict[str, list[float]]:
+    """Seconds to the first streamed text (for ours: the first verified sentence) and to the whole answer."""
     first, full = [], []
     for item in items:
         started = time.perf_counter()
@@ -120,6 +123,23 @@ def _answer_latencies(ask_stream: Callable[..., Any], items: list[Any]) -> dict[
         full.append(time.perf_counter() - started)
         first.append(first_at if first_at is not None else full[-1])
     return {"first_token_s": first, "full_answer_s": full}
+
+
+def _long_history(turns: int, item: EvalItem, fillers: list[EvalItem]) -> list[dict[str, str]]:
+    """`turns` earlier exchanges ending with the follow-up item's own: other questions with their reference answers first."""
+    earlier = [m for f in fillers[: max(0, turns - 1)] for m in ({"role": "user", "content": f.question},
+                                                                  {"role": "assistant", "content": f.reference})]
+    return earlier + item.history
+
+
+def _follow_up_latencies(ask_stream: Callable[..., Any], items: list[EvalItem], fillers: list[EvalItem],
+                         turns: list[int]) -> dict[str, dict[str, float]]:
+    """A follow-up's full-answer seconds after 1, 10, 50 … earlier exchanges (same follow-ups at every length)."""
+    results = {}
+    for count in turns:
+        grown = [EvalItem(**{**vars(i), "history": _long_history(count, i, fillers)}) for i in items]
+        results[str(count)] = _stats(_answer_latencies(ask_stream, grown)["full_answer_s"])
+    return results
 
 
 def _tokens_per_second(bot: Chatbot) -> float | None:
@@ -189,20 +209,27 @@ def _load(settings: Settings, sessions: int, questions: int) -> dict[str, Any]:
 
 
 def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list[int], scale_chunks: int,
-                  baseline: bool = True, load_sessions: int = 0) -> dict[str, Any]:
+                  baseline: bool = True, load_sessions: int = 0, turns: tuple[int, ...] = (1, 10, 50),
+                  baseline_follow_ups: int = 3) -> dict[str, Any]:
     """Every figure of the benchmark, as a JSON-ready dict."""
     from chatbot.evaluation.baseline import TextbookPipeline
 
-    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    items = load_items(split_path("dev"), {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles})
-    chosen = items[:: max(1, len(items) // questions)][:questions]
+    results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                               "date": time.strftime("%Y-%m-%d")}
+    texts = {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles}
+    items = load_items(split_path("dev"), texts) + load_items(split_path("test"), texts)
+    chosen = evenly_spaced(items, questions)
+    follow_ups = [i for i in items if i.category == "follow-up" and len(i.history) == 2][:8]
+    fillers = [i for i in items if not i.history and i.answerable]
     article_text = Path(next(iter(bot.search.chunks)).source).read_text(encoding="utf-8")
 
     _log("retrieval on the article …")
     results["retrieval_article_s"] = _stats(_retrieval_latencies(bot.search, [i.question for i in items] * 3, settings.top_k))
-    _log(f"answers: {len(chosen)} questions, streamed …")
+    _log(f"answers: {len(chosen)} questions of both eval splits, streamed …")
     ours = _answer_latencies(bot.stream, chosen)
     results["ours"] = {k: _stats(v) for k, v in ours.items()}
+    _log(f"follow-ups after {', '.join(map(str, turns))} earlier exchanges: {len(follow_ups)} each …")
+    results["ours"]["follow_up_s"] = _follow_up_latencies(bot.stream, follow_ups, fillers, list(turns))
     results["generation_tokens_per_s"] = _tokens_per_second(bot)
     if baseline:
         _log("the textbook pipeline on the same questions …")
@@ -211,12 +238,15 @@ def run_benchmark(settings: Settings, bot: Chatbot, questions: int, growth: list
         results["baseline"] = {k: _stats(v) for k, v in theirs.items()}
         results["ratio_ours_over_baseline"] = {k: {p: round(results["ours"][k][p] / results["baseline"][k][p], 3)
                                                    for p in ("p50", "p95")} for k in ours}
+        results["baseline"]["follow_up_s"] = _follow_up_latencies(pipeline.stream, follow_ups[:baseline_follow_ups], fillers,
+                                                                  list(turns))
     results["peak_rss_mb_bench_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         _log("cold start of `chatbot ask` …")
         results["cold_ask_s"] = _stats(_cold_start(settings, "Who is Ahmed Kenani?", 3))
+        results["cold_ask_steps"] = cold_profile()
         if load_sessions:
             _log(f"load: {load_sessions} concurrent sessions × 5 questions …")
             results["load"] = _load(settings, load_sessions, 5)
@@ -257,7 +287,8 @@ def format_table(results: dict[str, Any]) -> str:
     if "scale" in results:
         s = results["scale"]["retrieval_s"]
         rows.append((f"retrieval at {results['scale']['chunks']:,} chunks p50 / p95", f"{1000 * s['p50']:.1f} / {1000 * s['p95']:.1f} ms"))
-    for key, label in (("first_token_s", "first streamed token"), ("full_answer_s", "full answer")):
+    for key, label in (("first_token_s", "first verified sentence (baseline: first unchecked token)"),
+                       ("full_answer_s", "full answer")):
         ours = results["ours"][key]
         line = f"{ours['p50']:.2f} / {ours['p95']:.2f} s"
         if "baseline" in results:
@@ -265,6 +296,12 @@ def format_table(results: dict[str, Any]) -> str:
             ratio = results["ratio_ours_over_baseline"][key]["p50"]
             line += f" (baseline {theirs['p50']:.2f} / {theirs['p95']:.2f} s; ours/baseline p50 {ratio:.2f})"
         rows.append((f"{label} p50 / p95", line))
+    for turns, ours in results["ours"].get("follow_up_s", {}).items():
+        line = f"{ours['p50']:.2f} s (n={ours['n']})"
+        theirs = results.get("baseline", {}).get("follow_up_s", {}).get(turns)
+        if theirs:
+            line += f" (baseline {theirs['p50']:.2f} s, n={theirs['n']})"
+        rows.append((f"follow-up after {turns} earlier exchange{'s' if turns != '1' else ''}, full answer p50", line))
     rows.append(("`chatbot ask` cold, p50", f"{results['cold_ask_s']['p50']:.2f} s"))
     if results.get("generation_tokens_per_s"):
         rows.append(("generation", f"{results['generation_tokens_per_s']:.1f} tokens/s"))
@@ -276,7 +313,10 @@ def format_table(results: dict[str, Any]) -> str:
                      f"p50 {load['latency_s']['p50']:.0f} s, p95 {load['latency_s']['p95']:.0f} s"))
     rows.append(("peak RSS of the benchmark process", f"{results['peak_rss_mb_bench_process']:.0f} MB"))
     rows.append(("ingest of the article", f"{results['ingest_article']['seconds']:.2f} s ({results['ingest_article']['chunks']} chunks)"))
-    lines = ["| measure | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
+    lines = [f"Measured {results.get('date', '')} on {results['machine']['cpus']} CPU cores, no GPU.", "",
+             "| measure | value |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
+    if results.get("cold_ask_steps"):
+        lines += ["", "Cold `chatbot ask`, step by step:", "", "```", results["cold_ask_steps"].rstrip(), "```"]
     lines += ["", "| articles | chunks | ingest | chunks/s | retrieval p50 | retrieval p95 |", "|---|---|---|---|---|---|"]
     lines += [f"| {g['articles']:,} | {g['chunks']:,} | {g['ingest_s']:.1f} s | {g['chunks_per_s']:.0f} | {g['retrieval_p50_ms']:.1f} ms | "
               f"{g['retrieval_p95_ms']:.1f} ms |" for g in results["growth"]]

@@ -146,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.set_defaults(run=_eval)
     bench = commands.add_parser("bench", help="measure speed and memory; print a table, write JSON")
     bench.add_argument("--out", type=Path, default=Path("bench-out"))
-    bench.add_argument("--questions", type=int, default=20, help="eval questions timed end to end")
+    bench.add_argument("--questions", type=int, default=30, help="eval questions (both splits, evenly spaced) timed end to end")
     bench.add_argument("--growth", default="1,100,1000,10000", help="corpus sizes (articles) for the cost-growth table")
     bench.add_argument("--scale-chunks", type=int, default=100_000, help="synthetic chunks for retrieval at scale (0: skip)")
     bench.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True)

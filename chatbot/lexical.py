@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["content_terms", "match_keys", "is_short", "numbers", "STOPWORDS"]
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -19,6 +19,10 @@ theirs them themselves then there these they this those through to too under unt
 when where which while who whom whose why will with would you your yours yourself yourselves article say says
 said tell told according s t
 """.split())
+
+# Words that flip a claim's meaning: stopwords for retrieval, but a claim must not gain or lose one.
+NEGATIONS = frozenset({"no", "not", "nor", "never", "neither", "none", "without", "didn", "doesn", "isn", "wasn", "weren",
+                       "aren", "hasn", "haven", "hadn", "wouldn", "couldn", "shouldn", "cannot"})
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ness", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
@@ -34,7 +38,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """Lower-cased, accent-folded words in order, apostrophe endings dropped ("Iraq's" → "iraq", "didn't" → "didn")."""
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     return [w.replace("’", "'").split("'")[0] for w in _WORD.findall(folded)]
@@ -42,7 +47,7 @@ def _words(text: str) -> list[str]:
 
 def content_terms(text: str) -> list[str]:
     """Lower-cased, accent-folded, lightly stemmed words without stopwords: what a claim or a query is about."""
-    return [_NUMBER_WORDS.get(w, _stem(w)) for w in _words(text) if w not in STOPWORDS]
+    return [_NUMBER_WORDS.get(w, _stem(w)) for w in words(text) if w not in STOPWORDS]
 
 
 def match_keys(text: str) -> set[str]:

@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ __all__ = ["LocalLlama", "ChatLocalLlama", "build_chat_model", "yes_probability"
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _STOP = ["<|im_end|>", "<|endoftext|>", "<|im_start|>"]
+# KV states of short prompt heads kept in memory (a judged passage: ~3 MB each), least recently used dropped first.
+_HEAD_CACHE_BYTES = 256 * 1024 * 1024
+# Saved states on disk (article prefixes, prompt heads): the oldest are deleted past this size.
+_STATE_DIR_BYTES = 1024 * 1024 * 1024
 
 
 def chatml(messages: list[BaseMessage], open_assistant: bool = True) -> str:
@@ -50,7 +55,8 @@ class LocalLlama:
         self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
         self._state_dir = state_dir
         self._lock = threading.RLock()
-        self._pinned: tuple[list[int], bytes] | None = None
+        self._pinned: tuple[list[int], bytes] | None = None  # the article prefix: never evicted
+        self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
         self._yes = self._single_tokens(("Yes", " Yes", "yes", " yes"))
         self._no = self._single_tokens(("No", " No", "no", " no"))
 
@@ -65,24 +71,35 @@ class LocalLlama:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _cached_prefix(self, tokens: list[int]) -> int:
-        """How many leading `tokens` the context already holds, after restoring the pinned prefix if it helps."""
-        import llama_cpp
-
+        """How many leading `tokens` the context already holds, after restoring a kept state (the article
+        prefix, or a cached prompt head) when it covers more of them."""
         llm = self._llm
         common = 0
         for cached, wanted in zip(llm.input_ids[: llm.n_tokens], tokens):
             if cached != wanted:
                 break
             common += 1
+        kept = [(list(head), state) for head, state in self._heads.items()]
         if self._pinned is not None:
-            pinned, state = self._pinned
-            if common < len(pinned) <= len(tokens) and tokens[: len(pinned)] == pinned:
-                buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
-                llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, len(state))
-                llm.input_ids[: len(pinned)] = pinned
-                llm.n_tokens = common = len(pinned)
-                llm._requires_eval = True
+            kept.append(self._pinned)
+        best = max((k for k in kept if common < len(k[0]) <= len(tokens) and tokens[: len(k[0])] == k[0]),
+                   key=lambda k: len(k[0]), default=None)
+        if best is not None:
+            self._restore(*best)
+            common = len(best[0])
+            if tuple(best[0]) in self._heads:
+                self._heads.move_to_end(tuple(best[0]))
         return common
+
+    def _restore(self, tokens: list[int], state: bytes) -> None:
+        import llama_cpp
+
+        llm = self._llm
+        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, len(state))
+        llm.input_ids[: len(tokens)] = tokens
+        llm.n_tokens = len(tokens)
+        llm._requires_eval = True
 
     def _decode_prefix(self, tokens: list[int]) -> None:
         """Make the context hold `tokens` with live logits, reusing the longest cached prefix."""
@@ -92,44 +109,73 @@ class LocalLlama:
         llm.n_tokens = keep
         llm.eval(tokens[keep:])
 
-    def _pin(self, tokens: list[int]) -> None:
-        """Keep a copy of the context's state for `tokens` in memory, so other prompts can't evict it."""
+    def _state(self) -> bytes:
         import llama_cpp
 
         size = llama_cpp.llama_state_get_size(self._llm._ctx.ctx)
         buffer = (ctypes.c_uint8 * size)()
         used = llama_cpp.llama_state_get_data(self._llm._ctx.ctx, buffer, size)
-        self._pinned = (list(tokens), bytes(buffer[:used]))
+        return bytes(buffer[:used])
+
+    def _pin(self, tokens: list[int]) -> None:
+        """Keep a copy of the context's state for `tokens` in memory, so other prompts can't evict it."""
+        self._pinned = (list(tokens), self._state())
+
+    def _state_path(self, kind: str, tokens: list[int]) -> Path:
+        key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
+        return self._state_dir / f"{kind}-{key}.state"
+
+    def _hold(self, tokens: list[int], path: Path) -> None:
+        """Make the context hold `tokens`: from the state saved at `path`, or computed and saved there for the next process."""
+        import llama_cpp
+
+        llm = self._llm
+        if path.exists():
+            out = (llama_cpp.llama_token * len(tokens))()
+            count = ctypes.c_size_t(0)
+            if llama_cpp.llama_state_load_file(llm._ctx.ctx, str(path).encode(), out, len(tokens), ctypes.byref(count)) \
+                    and list(out[: count.value]) == tokens:
+                llm.input_ids[: len(tokens)] = tokens
+                llm.n_tokens = len(tokens)
+                llm._requires_eval = True
+                return
+            llm.reset()
+        self._decode_prefix(tokens)
+        self._state_dir.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".partial-{os.getpid()}")
+        array = (llama_cpp.llama_token * len(tokens))(*tokens)
+        if llama_cpp.llama_state_save_file(llm._ctx.ctx, str(partial).encode(), array, len(tokens)):
+            os.replace(partial, path)
+            self._prune_states()
+
+    def _prune_states(self) -> None:
+        """Delete the least recently written saved states past `_STATE_DIR_BYTES`."""
+        try:  # another process may be pruning the same folder
+            files = sorted(((f.stat().st_mtime, f.stat().st_size, f) for f in self._state_dir.glob("*.state")), reverse=True)
+            total = 0
+            for _, size, file in files:
+                total += size
+                if total > _STATE_DIR_BYTES:
+                    file.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def _keep_head(self, tokens: list[int]) -> None:
+        """Keep the state of a prompt head in memory (and on disk), so later prompts that start with it skip its prefill."""
+        if tuple(tokens) in self._heads:
+            return
+        self._hold(tokens, self._state_path("head", tokens))
+        self._heads[tuple(tokens)] = self._state()
+        while sum(len(v) for v in self._heads.values()) > _HEAD_CACHE_BYTES:
+            self._heads.popitem(last=False)
 
     def warm_prefix(self, prefix: str) -> None:
         """Load the KV state of `prefix` from disk, or compute and save it, so a new process skips its prefill."""
-        import llama_cpp
-
         tokens = self.tokenize(prefix)
-        key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{prefix}".encode()).hexdigest()[:20]
-        path = self._state_dir / f"prefix-{key}.state"
         with self._lock:
-            llm = self._llm
-            if self._pinned is not None and self._pinned[0] == tokens:
-                return
-            if path.exists():
-                out = (llama_cpp.llama_token * len(tokens))()
-                count = ctypes.c_size_t(0)
-                if llama_cpp.llama_state_load_file(llm._ctx.ctx, str(path).encode(), out, len(tokens), ctypes.byref(count)) \
-                        and list(out[: count.value]) == tokens:
-                    llm.input_ids[: len(tokens)] = tokens
-                    llm.n_tokens = len(tokens)
-                    llm._requires_eval = True
-                    self._pin(tokens)
-                    return
-                llm.reset()
-            self._decode_prefix(tokens)
-            self._state_dir.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".partial-{os.getpid()}")
-            array = (llama_cpp.llama_token * len(tokens))(*tokens)
-            if llama_cpp.llama_state_save_file(llm._ctx.ctx, str(partial).encode(), array, len(tokens)):
-                os.replace(partial, path)
-            self._pin(tokens)
+            if self._pinned is None or self._pinned[0] != tokens:
+                self._hold(tokens, self._state_path("prefix", tokens))
+                self._pin(tokens)
 
     def stream(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """Greedy completion of `prompt`, piece by piece."""
@@ -142,13 +188,25 @@ class LocalLlama:
                 if text:
                     yield text
 
-    def yes_probability(self, prompt: str) -> float:
-        """P(Yes) / (P(Yes) + P(No)) for the next token after `prompt`."""
+    def yes_probability(self, prompt: str, head: str = "") -> float:
+        """P(Yes) / (P(Yes) + P(No)) for the next token after `prompt`; the KV state of its `head` is kept for reuse.
+
+        Why keep heads: the support judge asks about the same article passages again and again; with the
+        passage's state kept, a call prefills only the claim (~0.5 s on 2 cores instead of ~1.2 s).
+        """
         import llama_cpp
         import numpy as np
 
         with self._lock:
-            self._decode_prefix(self.tokenize(prompt))
+            tokens = self.tokenize(prompt)
+            shared = 0  # the head's tokens as they occur in the prompt (the last one may merge with what follows)
+            for a, b in zip(self.tokenize(head) if head else [], tokens):
+                if a != b:
+                    break
+                shared += 1
+            if 0 < shared < len(tokens):
+                self._keep_head(tokens[:shared])
+            self._decode_prefix(tokens)
             self._llm._requires_eval = True
             logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1), shape=(self._llm.n_vocab(),))
             yes = float(np.logaddexp.reduce(logits[self._yes]))
@@ -181,10 +239,13 @@ class ChatLocalLlama(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
 
-def yes_probability(model: BaseChatModel, messages: list[BaseMessage]) -> float:
-    """How sure the model is that the answer to `messages` is Yes; exact for the embedded model, 0/1 elsewhere."""
+def yes_probability(model: BaseChatModel, messages: list[BaseMessage], reuse_until: str = "") -> float:
+    """How sure the model is that the answer to `messages` is Yes; exact for the embedded model, 0/1 elsewhere.
+    `reuse_until`: the embedded model keeps the KV state of the prompt up to this text, for the next call that starts the same."""
     if isinstance(model, ChatLocalLlama):
-        return float(model.engine.yes_probability(chatml(messages)))
+        prompt = chatml(messages)
+        head = prompt[: prompt.index(reuse_until)] if reuse_until and reuse_until in prompt else ""
+        return float(model.engine.yes_probability(prompt, head))
     reply = str(model.invoke(messages, max_tokens=3).content).strip().lower()
     return 1.0 if reply.startswith("yes") else 0.0
 

@@ -49,8 +49,12 @@ class Settings(BaseSettings):
     context_token_budget: int = Field(1800, ge=0, description="A corpus up to this many tokens is shown whole, as a cached prefix; "
                                                               "larger ones are answered from retrieved passages.")
     history_token_budget: int = Field(400, ge=0, description="Most recent chat turns kept for the model, in tokens.")
+    history_turns: int = Field(2, ge=0, description="Earlier exchanges (question and answer) a follow-up is read with: "
+                                                   "a fixed window keeps its cost flat however long the chat.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a message.")
     support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")
+    answerable_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Least probability that a best-matching sentence "
+                                        "answers the question, for a refused draft to get a second, focused try (1.0: never).")
     short_answer_threshold: float = Field(0.45, ge=0.0, le=1.0,
                                           description="The same for answers of a few words, which the judge rates lower even when right.")
 

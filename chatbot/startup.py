@@ -1,20 +1,26 @@
 """Opening the product: make sure the index is current, then load the chatbot.
 
 Why: every entry point (CLI, app, tests) needs the same "ingest first if missing or stale" rule.
+Why imports inside the functions: a cold `chatbot ask` is mostly imports and model loading, and
+llama.cpp maps the weights in C (about a second, the GIL released) while Python imports Chroma and
+LangChain; the two overlap only if neither has happened when `load_chatbot` starts.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
-from chatbot.answer import Chatbot
-from chatbot.corpus import scan_corpus
-from chatbot.embeddings import get_embeddings
 from chatbot.errors import ChatbotError
-from chatbot.index import Index
-from chatbot.llm import build_chat_model
 from chatbot.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from chatbot.answer import Chatbot
+    from chatbot.index import Index
 
 __all__ = ["ensure_index", "load_chatbot"]
 
@@ -25,6 +31,10 @@ def _stderr(message: str) -> None:
 
 def ensure_index(settings: Settings, log: Callable[[str], None] = _stderr) -> Index:
     """The index, ingesting the default corpus first when it is missing from it or changed since."""
+    from chatbot.corpus import scan_corpus
+    from chatbot.embeddings import get_embeddings
+    from chatbot.index import Index
+
     index = Index(settings)
     if settings.corpus_dir.is_dir():
         scan = scan_corpus([settings.corpus_dir])
@@ -36,7 +46,17 @@ def ensure_index(settings: Settings, log: Callable[[str], None] = _stderr) -> In
     return index
 
 
+def _chat_model(settings: Settings) -> BaseChatModel:
+    from chatbot.llm import build_chat_model
+
+    return build_chat_model(settings)
+
+
 def load_chatbot(settings: Settings, log: Callable[[str], None] = _stderr) -> Chatbot:
-    """A ready chatbot over a current index, with the configured chat model."""
-    index = ensure_index(settings, log)
-    return Chatbot(settings, index, build_chat_model(settings))
+    """A ready chatbot over a current index, with the configured chat model (loaded alongside the index)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load-model") as pool:
+        model = pool.submit(_chat_model, settings)
+        from chatbot.answer import Chatbot
+
+        index = ensure_index(settings, log)
+        return Chatbot(settings, index, model.result())

@@ -24,11 +24,14 @@ from chatbot.reply import Citation, Reply  # noqa: E402
 from chatbot.settings import Settings, get_settings  # noqa: E402
 from chatbot.startup import load_chatbot  # noqa: E402
 
-__all__ = ["create_blocks", "serve", "EXAMPLES"]
+__all__ = ["create_blocks", "serve", "status_html", "EXAMPLES", "STATUS_CLASS"]
 
 EXAMPLES = ["Who is Abul Ameer Thuaiban?", "What did he warn about?", "How many diplomatic missions went to Tehran?",
             "Does Iraq have formal diplomatic ties with Israel?", "What is Thuaiban's date of birth?"]
 _MARK = 'style="background:#fde68a;color:#111;padding:0 2px;border-radius:2px"'
+# Shown while a sentence is being written and checked: a status, never unchecked text styled as the answer.
+STATUS_CLASS = "checking"
+_WORKING = "Finding the answer in the article and checking it…"
 _CONTEXT_CHARS = 280
 
 
@@ -56,13 +59,19 @@ def passage_html(citation: Citation, text: str | None) -> str:
 def answer_markdown(reply: Reply, texts: dict[str, str]) -> str:
     """The chat message for a reply: the answer, then each citation as an expandable passage in context."""
     if reply.refused:
-        return f"> ⓘ *{html.escape(reply.answer)}*"
+        return f"> *{html.escape(reply.answer)}*"
     parts = [html.escape(reply.answer)]
     for citation in reply.citations:
         parts.append(f'<details class="citation"><summary>[{citation.n}] {html.escape(citation.source)} '
                      f"(characters {citation.start}–{citation.end})</summary>"
                      f"<div>{passage_html(citation, texts.get(citation.source))}</div></details>")
     return "\n\n".join(parts)
+
+
+def status_html(shown: str, status: str = "checking the next sentence…") -> str:
+    """The verified sentences so far, then a greyed status: the reader sees work going on, never a draft."""
+    badge = f'<span class="{STATUS_CLASS}" style="color:#6b7280;font-style:italic">{html.escape(status)}</span>'
+    return f"{html.escape(shown)} {badge}" if shown else badge
 
 
 def sources_html(reply: Reply | None, texts: dict[str, str]) -> str:
@@ -102,14 +111,14 @@ def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) 
     texts = _source_texts(bot)
 
     def respond(message: str, chat: list[dict[str, Any]], history: list[Message]) -> Iterator[tuple[Any, ...]]:
-        chat = [*chat, {"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": "…"}]
+        chat = [*chat, {"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": status_html("", _WORKING)}]
         yield "", chat, history, gr.skip(), gr.skip()
-        draft = ""
+        shown = ""
         try:
             for part in bot.stream(message, history):
-                if isinstance(part, str):
-                    draft += part
-                    chat[-1] = {"role": "assistant", "content": html.escape(draft) + " ▌"}
+                if isinstance(part, str):  # a sentence that passed verification, with its markers
+                    shown += part
+                    chat[-1] = {"role": "assistant", "content": status_html(shown)}
                     yield "", chat, history, gr.skip(), gr.skip()
                 else:
                     chat[-1] = {"role": "assistant", "content": answer_markdown(part, texts)}

@@ -2,22 +2,24 @@
 
 Why after the fact: a 1.5B model's own citation numbers are mostly wrong, and it sometimes invents
 answers. So each answer sentence is attributed to the article sentences that best match it (words
-and meaning), then kept only if (a) its numbers and most of its new words occur there and (b) the
-model, asked as a yes/no judge, finds it supported by them.
+and meaning), then kept only if (a) its numbers and most of its new words occur there and (b) it is
+the evidence's own words in their own order, or the model, asked as a yes/no judge, finds it
+supported by them. Sentences are checked one at a time, so each can be shown as soon as it passes.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import is_short, match_keys, numbers
+from chatbot.lexical import NEGATIONS, STOPWORDS, is_short, match_keys, numbers, words
 
-__all__ = ["Evidence", "Supported", "Verifier", "is_refusal", "clean_draft"]
+__all__ = ["Evidence", "Supported", "Verifier", "copied", "is_refusal", "clean_draft"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -66,6 +68,29 @@ class Supported:
 
     text: str
     evidence: tuple[Evidence, ...]
+
+
+# A claim whose every content word sits in a run of at least this many words copied from its evidence
+# repeats the evidence: a swapped role, a negation or a changed number would break a run.
+_COPIED_RUN = 3
+
+
+def copied(claim: str, evidence: Sequence[Evidence]) -> bool:
+    """True when the claim is its evidence's own words in their own order (no judge needed).
+
+    Why: most answer sentences of a small model are lifted from the article; asking the judge about
+    them costs a model call each and adds nothing. Yes/no replies and short ones always go to the judge.
+    """
+    if _YES_NO.match(claim) or is_short(claim):
+        return False
+    claim_words = words(claim)
+    covered: set[int] = set()
+    for e in evidence:
+        matcher = SequenceMatcher(None, claim_words, words(e.span.text), autojunk=False)
+        for block in matcher.get_matching_blocks():
+            if block.size >= _COPIED_RUN:
+                covered.update(range(block.a, block.a + block.size))
+    return all(i in covered for i, w in enumerate(claim_words) if w not in STOPWORDS or w in NEGATIONS)
 
 
 class Verifier:
@@ -132,13 +157,18 @@ class Verifier:
         statement = f'The answer to "{question}" is: {claim}' if is_short(claim) else claim
         return self._judge(passage, statement)
 
-    def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> list[Supported]:
-        """The draft's sentences that are grounded and judged supported, each with its evidence."""
-        kept: list[Supported] = []
+    def supported(self, claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
+        """Grounded in the evidence's words, and either copied from it or judged supported by it."""
+        if not evidence or not self.lexically_grounded(claim, question, evidence):
+            return False
+        if copied(claim, evidence):
+            return True
+        threshold = self._short_threshold if is_short(claim) else self._threshold
+        return self.judge_claim(claim, question, evidence) >= threshold
+
+    def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
+        """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
-            threshold = self._short_threshold if is_short(sentence.text) else self._threshold
-            if evidence and self.lexically_grounded(sentence.text, question, evidence) \
-                    and self.judge_claim(sentence.text, question, evidence) >= threshold:
-                kept.append(Supported(sentence.text, evidence))
-        return kept
+            if self.supported(sentence.text, question, evidence):
+                yield Supported(sentence.text, evidence)

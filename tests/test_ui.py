@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.reply import Citation, Reply
-from chatbot.ui import answer_markdown, article_html, sources_html
+from chatbot.ui import answer_markdown, article_html, sources_html, status_html
 from tests.conftest import free_port, wait_for
 
 
@@ -16,7 +16,8 @@ def test_everything_shown_is_escaped() -> None:
     citation = Citation(1, "a.txt", 4, 33, "<script>alert(1)</script> end")
     text = "abc <script>alert(1)</script> end. more"
     reply = Reply("<img src=x onerror=alert(1)>?", "q", "Answer <b>bold</b> [1].", False, [citation])
-    for shown in (answer_markdown(reply, {"a.txt": text}), sources_html(reply, {"a.txt": text}), article_html({"a.txt": text}, [citation])):
+    for shown in (answer_markdown(reply, {"a.txt": text}), sources_html(reply, {"a.txt": text}), article_html({"a.txt": text}, [citation]),
+                  status_html("Answer <b>bold</b> [1].")):
         assert "<script>" not in shown and "<b>" not in shown and "<img" not in shown
         assert "&lt;script&gt;" in shown or "&lt;b&gt;" in shown
     assert "<mark" in article_html({"a.txt": text}, [citation])
@@ -25,7 +26,7 @@ def test_everything_shown_is_escaped() -> None:
 def test_refusal_looks_different_from_an_answer() -> None:
     refusal = Reply("q", "q", "The article doesn't say.", True, [])
     answer = Reply("q", "q", "Two [1].", False, [Citation(1, "a.txt", 0, 3, "Two")])
-    assert answer_markdown(refusal, {}).startswith("> ⓘ") and "<details" not in answer_markdown(refusal, {})
+    assert answer_markdown(refusal, {}).startswith("> *The article") and "<details" not in answer_markdown(refusal, {})
     assert "<details" in answer_markdown(answer, {"a.txt": "Two missions."})
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from chatbot.chunks import split_sentences
 from chatbot.embeddings import get_embeddings
-from chatbot.verify import Evidence, Verifier, clean_draft, is_refusal
+from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal
 from tests.conftest import ARTICLE
 
 
@@ -40,15 +40,15 @@ def test_invented_numbers_and_words_are_not_grounded(candidates: list[Evidence])
     claim = "Thuaiban was born in 1965."
     evidence = verifier.attribute(claim, question, candidates)
     assert not verifier.lexically_grounded(claim, question, evidence)
-    assert verifier.check("The militias use drones and rockets.", "What weapons do the militias use?", candidates) == []
+    assert list(verifier.check("The militias use drones and rockets.", "What weapons do the militias use?", candidates)) == []
 
 
 def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
     draft = "High oil revenues fuel the agenda. Two missions went to Tehran."
     keep_all = Verifier(get_embeddings(), judge=lambda passage, claim: 0.9, threshold=0.5)
     keep_none = Verifier(get_embeddings(), judge=lambda passage, claim: 0.1, threshold=0.5)
-    assert len(keep_all.check(draft, "What happened?", candidates)) == 2
-    assert keep_none.check(draft, "What happened?", candidates) == []
+    assert len(list(keep_all.check(draft, "What happened?", candidates))) == 2
+    assert list(keep_none.check(draft, "What happened?", candidates)) == []
 
 
 @pytest.mark.slow
@@ -66,4 +66,29 @@ def test_a_bare_yes_or_no_must_answer_a_question_about_the_evidence(candidates: 
     verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
     question = "Does Iraq have formal diplomatic ties with Israel?"
     assert verifier.lexically_grounded("No.", question, verifier.attribute("No.", question, candidates))
-    assert verifier.check("No.", "🤔🤔🤔", candidates) == []  # a question about nothing has no yes or no
+    assert list(verifier.check("No.", "🤔🤔🤔", candidates)) == []  # a question about nothing has no yes or no
+
+
+@pytest.mark.parametrize(("claim", "is_copied"), [
+    ("Two recent diplomatic missions to Tehran by Iraq's top security representatives have not succeeded.", True),
+    ("The factions in question make their own decisions.", True),
+    ("Two recent diplomatic missions to Tehran by Iraq's top security representatives have succeeded.", False),  # negation lost
+    ("Three recent diplomatic missions to Tehran by Iraq's top security representatives have not succeeded.", False),  # number
+    ("Two recent diplomatic missions to Baghdad by Tehran's top security representatives have not succeeded.", False),  # roles swapped
+    ("Yes, the factions in question make their own decisions.", False),  # a yes/no reply always goes to the judge
+    ("Two missions.", False),  # so does a short one
+])
+def test_only_claims_copied_in_order_skip_the_judge(candidates: list[Evidence], claim: str, is_copied: bool) -> None:
+    evidence = [c for c in candidates if "diplomatic missions to Tehran" in c.span.text or "make their own decisions" in c.span.text]
+    assert copied(claim, evidence) is is_copied
+
+
+def test_copied_sentences_are_kept_without_asking_the_judge(candidates: list[Evidence]) -> None:
+    asked: list[str] = []
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: asked.append(claim) or 0.0, threshold=0.5)
+    copy = "High oil revenues have fueled a domestic agenda focused on rebuilding infrastructure."
+    assert [s.text for s in verifier.check(copy, "What has fueled Iraq's domestic agenda?", candidates)] == [copy]
+    assert asked == []
+    swapped = "Rebuilding infrastructure has fueled high oil revenues."
+    assert list(verifier.check(swapped, "What has fueled Iraq's domestic agenda?", candidates)) == []
+    assert asked  # the same words with the roles swapped: the judge decided (and said no)

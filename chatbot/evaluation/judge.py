@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from chatbot.chunks import split_sentences
-from chatbot.embeddings import VectorCache
+from chatbot.embeddings import PackagedEmbeddings, VectorCache
 from chatbot.errors import ChatbotError
 from chatbot.llm import yes_probability
 
@@ -60,7 +59,7 @@ def load_calibration(path: Path) -> list[CalibrationPair]:
 class SupportJudge:
     """P(yes) of the chat model on "does this text say this?", cached per (passage, claim)."""
 
-    def __init__(self, model: BaseChatModel, embeddings: Embeddings, threshold: float = 0.5, sentences: int = 3) -> None:
+    def __init__(self, model: BaseChatModel, embeddings: PackagedEmbeddings, threshold: float = 0.5, sentences: int = 3) -> None:
         self._model = model
         self._embed = VectorCache(embeddings)
         self.threshold = threshold
