@@ -180,14 +180,13 @@ class Chatbot:
         """P(Yes) for a fact-checking prompt that opens with an article passage (whose KV state is kept up to `reuse_until`)."""
         return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
 
-    def _answerable(self, question: str, candidates: list[Evidence]) -> bool:
-        """Whether one of the two article sentences that best match the question gives its answer.
+    def _answerable(self, question: str, best: list[Evidence]) -> bool:
+        """Whether one of the article sentences that best match the question (the top two) gives its answer.
 
         Why: after the draft refuses, the focused retry costs a fresh prompt of ~170 tokens (~2.5 s on 2 cores), and
         for a question the article doesn't answer it only refuses again; this check prefills just the question after
         each sentence's kept state (~0.4 s).
         """
-        best = [e for _, e in self.verifier.rank(question, question, candidates)[:2]]
         return any(self._yes(self.prompts["answerable"].format(passage=e.span.text, question=question), "\n\nQuestion:")
                    >= self.settings.answerable_threshold for e in best)
 
@@ -201,9 +200,11 @@ class Chatbot:
         candidates = self._candidates(state["passages"])
         checked = self._checked(clean_draft(state["draft"]), question, candidates)
         first = next(checked, None)
-        if first is None and self._answerable(question, candidates):
-            checked = self._checked(self._focused_draft(question, candidates), question, candidates)
-            first = next(checked, None)
+        if first is None:
+            best = [e for _, e in self.verifier.rank(question, question, candidates)[:3]]
+            if self._answerable(question, best[:2]):
+                checked = self._checked(self._focused_draft(question, best), question, candidates)
+                first = next(checked, None)
         citations: list[Citation] = []
         parts: list[str] = []
         for sentence in chain([first], checked) if first is not None else ():
@@ -223,17 +224,16 @@ class Chatbot:
     def _checked(self, draft: str, question: str, candidates: list[Evidence]) -> Iterator[Supported]:
         return iter(()) if is_refusal(draft) else self.verifier.check(draft, question, candidates)
 
-    def _focused_draft(self, question: str, candidates: list[Evidence]) -> str:
-        """Ask again, with only the few sentences that best match the question, after a refusal or a draft
-        with no supported sentence.
+    def _focused_draft(self, question: str, best: list[Evidence]) -> str:
+        """Ask again, shown only the few sentences that best match the question (`best`), after a refusal or a
+        draft with no supported sentence.
 
         Why: with the whole article in view the small model refuses some answerable questions and
         misreads others; shown just the likeliest sentences it mostly gets them, and anything it
         invents is still caught by the verifier.
         """
-        best = sorted((e for _, e in self.verifier.rank(question, question, candidates)[:3]),
-                      key=lambda e: (e.source, e.span.start))
-        system = SystemMessage(self.prompts["focused"].format(context="\n".join(e.span.text for e in best)))
+        in_order = sorted(best, key=lambda e: (e.source, e.span.start))
+        system = SystemMessage(self.prompts["focused"].format(context="\n".join(e.span.text for e in in_order)))
         return clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
 
     @staticmethod

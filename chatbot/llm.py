@@ -13,7 +13,7 @@ import math
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,16 @@ _HEAD_CACHE_BYTES = 256 * 1024 * 1024
 _STATE_DIR_BYTES = 1024 * 1024 * 1024
 
 
+def _shared(a: Iterable[int], b: Iterable[int]) -> int:
+    """How many leading tokens two token sequences have in common."""
+    count = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        count += 1
+    return count
+
+
 def chatml(messages: list[BaseMessage], open_assistant: bool = True) -> str:
     """Qwen's ChatML prompt for `messages`, ending with an open assistant turn."""
     parts = [f"<|im_start|>{_ROLES.get(m.type, 'user')}\n{m.content}<|im_end|>\n" for m in messages]
@@ -55,7 +65,7 @@ class LocalLlama:
         self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
         self._state_dir = state_dir
         self._lock = threading.RLock()
-        self._pinned: tuple[list[int], bytes] | None = None  # the article prefix: never evicted
+        self._pinned: tuple[tuple[int, ...], bytes] | None = None  # the article prefix: never evicted
         self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
         self._yes = self._single_tokens(("Yes", " Yes", "yes", " yes"))
         self._no = self._single_tokens(("No", " No", "no", " no"))
@@ -73,25 +83,19 @@ class LocalLlama:
     def _cached_prefix(self, tokens: list[int]) -> int:
         """How many leading `tokens` the context already holds, after restoring a kept state (the article
         prefix, or a cached prompt head) when it covers more of them."""
-        llm = self._llm
-        common = 0
-        for cached, wanted in zip(llm.input_ids[: llm.n_tokens], tokens):
-            if cached != wanted:
-                break
-            common += 1
-        kept = [(list(head), state) for head, state in self._heads.items()]
-        if self._pinned is not None:
-            kept.append(self._pinned)
-        best = max((k for k in kept if common < len(k[0]) <= len(tokens) and tokens[: len(k[0])] == k[0]),
+        common = _shared(self._llm.input_ids[: self._llm.n_tokens], tokens)
+        kept = [*self._heads.items(), *([self._pinned] if self._pinned is not None else [])]
+        best = max(((head, state) for head, state in kept if common < len(head) <= len(tokens) and tuple(tokens[: len(head)]) == head),
                    key=lambda k: len(k[0]), default=None)
         if best is not None:
-            self._restore(*best)
-            common = len(best[0])
-            if tuple(best[0]) in self._heads:
-                self._heads.move_to_end(tuple(best[0]))
+            head, state = best
+            self._restore(head, state)
+            common = len(head)
+            if head in self._heads:
+                self._heads.move_to_end(head)
         return common
 
-    def _restore(self, tokens: list[int], state: bytes) -> None:
+    def _restore(self, tokens: tuple[int, ...], state: bytes) -> None:
         import llama_cpp
 
         llm = self._llm
@@ -119,7 +123,7 @@ class LocalLlama:
 
     def _pin(self, tokens: list[int]) -> None:
         """Keep a copy of the context's state for `tokens` in memory, so other prompts can't evict it."""
-        self._pinned = (list(tokens), self._state())
+        self._pinned = (tuple(tokens), self._state())
 
     def _state_path(self, kind: str, tokens: list[int]) -> Path:
         key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
@@ -173,7 +177,7 @@ class LocalLlama:
         """Load the KV state of `prefix` from disk, or compute and save it, so a new process skips its prefill."""
         tokens = self.tokenize(prefix)
         with self._lock:
-            if self._pinned is None or self._pinned[0] != tokens:
+            if self._pinned is None or self._pinned[0] != tuple(tokens):
                 self._hold(tokens, self._state_path("prefix", tokens))
                 self._pin(tokens)
 
@@ -199,11 +203,7 @@ class LocalLlama:
 
         with self._lock:
             tokens = self.tokenize(prompt)
-            shared = 0  # the head's tokens as they occur in the prompt (the last one may merge with what follows)
-            for a, b in zip(self.tokenize(head) if head else [], tokens):
-                if a != b:
-                    break
-                shared += 1
+            shared = _shared(self.tokenize(head), tokens) if head else 0  # the head's last token may merge with what follows
             if 0 < shared < len(tokens):
                 self._keep_head(tokens[:shared])
             self._decode_prefix(tokens)
