@@ -16,7 +16,6 @@ import time
 from collections.abc import Iterator
 from functools import cached_property
 from importlib import resources
-from itertools import chain
 from typing import Any
 
 import yaml
@@ -29,29 +28,25 @@ from chatbot.chunks import split_sentences
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms, match_keys
+from chatbot.lexical import match_keys, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
+from chatbot.questions import PRONOUN, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
 from chatbot.settings import Settings
 from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
 
-__all__ = ["Chatbot", "load_prompts", "needs_context"]
+__all__ = ["Chatbot", "load_prompts"]
 
-_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
-_ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
-_POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
-
-
-def needs_context(question: str) -> bool:
-    """True when a follow-up can't be understood alone: it points back ("he", "that", "the first one", "and …?") or
-    names too little.
-
-    Why: rewriting a follow-up costs a model call (~1–2 s on 2 cores); one that names its subject
-    ("What is Thuaiban's date of birth?") is answered as it stands.
-    """
-    return bool(_PRONOUN.search(question) or _POINTER.search(question) or _ELLIPSIS.match(question)) or len(content_terms(question)) < 3
+# A reply's leading yes or no ("Yes, …", "No: …").
+_LEAD = re.compile(r"^\s*(?:yes|no)\b[,.:;!]?\s*(?=\S)", re.IGNORECASE)
+# Words that tie an article sentence to the one before it, dropped when the sentence is quoted alone.
+_CONNECTIVE = re.compile(r"^(?:however|nonetheless|nevertheless|moreover|meanwhile|furthermore|still|yet|also),\s+", re.IGNORECASE)
+# A line shorter than this is a label, not evidence; a sentence quoted as an answer is longer than a headline's words.
+_MIN_EVIDENCE_WORDS = 4
+_MIN_QUOTED_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
 
 
 def load_prompts() -> dict[str, str]:
@@ -101,8 +96,11 @@ class Chatbot:
         return SystemMessage(self.prompts["system"].format(context=context))
 
     def _candidates(self, passages: list[Passage]) -> list[Evidence]:
+        """The article sentences an answer may cite: not a dateline or section label ("Middle East"), which says
+        too little to support anything yet shares a word with many a wrong claim."""
         chunks = self.search.chunks if self.whole_context is not None else [p.chunk for p in passages]
-        return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)]
+        return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)
+                if len(words(s.text)) >= _MIN_EVIDENCE_WORDS]
 
     # --- chain steps ---------------------------------------------------------------------------------
 
@@ -156,20 +154,26 @@ class Chatbot:
         self._timed(state, "retrieve_s", started)
         return passages
 
-    def _messages(self, state: dict[str, Any]) -> list[BaseMessage]:
-        """The draft's prompt: a follow-up that was rewritten is asked as its standalone question alone.
+    def _messages(self, state: dict[str, Any], part: str | None = None) -> list[BaseMessage]:
+        """The draft's prompt for the question's first part (or `part`): a follow-up that was rewritten is asked as its
+        standalone question alone.
 
         Why: shown the earlier turns, the small model drifts to what they were about ("What did he warn
         about?" answered with the coalition's fear, not his warning); a rewrite that names who "he" is needs
         none of them, nor does a follow-up that names its subject. One whose rewrite was rejected, or still has a
         pronoun, is asked as it came, after the recent turns.
         """
-        state["timings"]["draft_started"] = time.perf_counter()
         question, standalone = state["question"], state["standalone_question"]
-        resolved = (standalone != question and not _PRONOUN.search(standalone)) or not needs_context(question)
+        parts = question_parts(standalone)
+        resolved = (standalone != question and not PRONOUN.search(standalone)) or not needs_context(question)
         if resolved or not state["history"]:
-            return [self._system(state["passages"]), HumanMessage(state["standalone_question"])]
-        return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(state["question"])]
+            return [self._system(state["passages"]), HumanMessage(part or parts[0])]
+        asked = part or (parts[0] if len(parts) > 1 else question)
+        return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(asked)]
+
+    def _first_messages(self, state: dict[str, Any]) -> list[BaseMessage]:
+        state["timings"]["draft_started"] = time.perf_counter()
+        return self._messages(state)
 
     def _judge(self, passage: str, claim: str) -> float:
         """P(Yes) that `passage` supports `claim`, asked without the article (which would let it say Yes for what
@@ -180,61 +184,100 @@ class Chatbot:
         """P(Yes) for a fact-checking prompt that opens with an article passage (whose KV state is kept up to `reuse_until`)."""
         return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
 
-    def _answerable(self, question: str, best: list[Evidence]) -> bool:
-        """Whether one of the article sentences that best match the question (the top two) gives its answer.
+    def _answer_probability(self, question: str, text: str, keep: bool = True) -> float:
+        """P(Yes) that `text` gives the answer to `question`; `keep`: an article sentence, asked about again and again,
+        whose state is kept (not a one-off answer sentence)."""
+        prompt = self.prompts["answerable_yes_no" if is_yes_no(question) else "answerable"]  # "give the answer" reads as "say yes"
+        return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "")
 
-        Why: after the draft refuses, the focused retry costs a fresh prompt of ~170 tokens (~2.5 s on 2 cores), and
-        for a question the article doesn't answer it only refuses again; this check prefills just the question after
-        each sentence's kept state (~0.4 s).
+    def _answers(self, question: str, sentence: Supported) -> bool:
+        """Whether a supported draft sentence answers the question (a yes/no question's with its yes or no first).
+
+        Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
+        find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
         """
-        return any(self._yes(self.prompts["answerable"].format(passage=e.span.text, question=question), "\n\nQuestion:")
-                   >= self.settings.answerable_threshold for e in best)
+        if is_yes_no(question) and not _LEAD.match(sentence.text):
+            return False
+        return self._answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
+
+    def _extracted(self, question: str, candidates: list[Evidence]) -> Supported | None:
+        """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
+        settles); None unless one of the best-matching sentences is judged to answer it, and clearly more surely
+        than the others.
+
+        Why: the small model refuses or misreads many questions put in a reader's own words, while it can tell
+        well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
+        margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence.
+        """
+        sentences = [c for c in candidates if len(words(c.span.text)) >= _MIN_QUOTED_WORDS and _SENTENCE_END.search(c.span.text)]
+        ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
+        scored = sorted(((self._answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
+        if not scored or scored[0][0] < self.settings.extract_threshold or \
+                (len(scored) > 1 and scored[0][0] - scored[-1][0] < self.settings.extract_margin):
+            return None
+        best = scored[0][1]
+        text = _CONNECTIVE.sub("", best.span.text)
+        text = text[:1].upper() + text[1:]
+        if is_yes_no(question):
+            yes = self._yes(self.prompts["yes_no"].format(passage=best.span.text, question=question), "\n\nQuestion:")
+            text = f"{'Yes' if yes >= self.settings.yes_threshold else 'No'}: {text}"
+        return Supported(text, (best,))
+
+    def _part(self, question: str, draft: str, candidates: list[Evidence]) -> Iterator[Supported]:
+        """One question's supported sentences: the draft's if they answer it, else the quoted sentence that does."""
+        if not is_yes_no(question):
+            draft = _LEAD.sub("", draft)  # "Yes, Ahmed Kenani wants …" to a question that asked no yes or no
+            draft = draft[:1].upper() + draft[1:]
+        checked = self._checked(draft, question, candidates)
+        first = next(checked, None)
+        if first is not None and self._answers(question, first):
+            yield first
+            yield from checked
+            return
+        extracted = self._extracted(question, candidates)
+        if extracted is not None:
+            yield extracted
 
     def _verified(self, state: dict[str, Any]) -> Iterator[str | Reply]:
-        """Check the draft sentence by sentence, yielding each supported one with its [n] markers as soon as it
-        passes; after a refusal or a draft with nothing supported, the focused retry if a best-matching sentence
-        answers the question; then the Reply."""
+        """Answer each part of the question in turn, yielding each supported sentence with its [n] markers as soon
+        as it passes (a part the article doesn't answer says so); then the Reply."""
         timings = state["timings"]
         timings["generate_s"] += time.perf_counter() - timings.pop("draft_started")
         question = state["standalone_question"]
         candidates = self._candidates(state["passages"])
-        checked = self._checked(clean_draft(state["draft"]), question, candidates)
-        first = next(checked, None)
-        if first is None:
-            best = [e for _, e in self.verifier.rank(question, question, candidates)[:3]]
-            if self._answerable(question, best[:2]):
-                checked = self._checked(self._focused_draft(question, best), question, candidates)
-                first = next(checked, None)
+        parts = question_parts(question)
         citations: list[Citation] = []
-        parts: list[str] = []
-        for sentence in chain([first], checked) if first is not None else ():
-            parts.append(("" if not parts else " ") + self._cited(sentence, citations))
-            timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])
-            yield parts[-1]
-        if not parts:
-            parts.append(self.prompts["refusal"])
+        pieces: list[str] = []
+        for i, part in enumerate(parts):
+            draft = state["draft"] if i == 0 else self._draft(state, part)
+            answered = False
+            for sentence in self._part(part, clean_draft(draft), candidates):
+                answered = True
+                pieces.append(("" if not pieces else " ") + self._cited(sentence, citations))
+                timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])
+                yield pieces[-1]
+            if not answered and len(parts) > 1:
+                pieces.append(("" if not pieces else " ") + self.prompts["part_refusal"].format(part=part))
+                yield pieces[-1]
+        if not citations:
+            pieces = [self.prompts["refusal"]]
             timings["first_sentence_s"] = time.perf_counter() - timings["started"]
-            yield parts[0]
+            yield pieces[0]
         timings["total_s"] = time.perf_counter() - timings["started"]
         retrieved = [RetrievedPassage(p.chunk.source, p.chunk.start, p.chunk.end, p.chunk.text, p.score) for p in state["passages"]]
-        yield Reply(question=state["question"], standalone_question=question, answer="".join(parts), refused=not citations,
+        yield Reply(question=state["question"], standalone_question=question, answer="".join(pieces), refused=not citations,
                     citations=citations, retrieved=retrieved,
                     timings={k: timings.get(k, 0.0) for k in ("retrieve_s", "generate_s", "first_sentence_s", "total_s")})
 
     def _checked(self, draft: str, question: str, candidates: list[Evidence]) -> Iterator[Supported]:
         return iter(()) if is_refusal(draft) else self.verifier.check(draft, question, candidates)
 
-    def _focused_draft(self, question: str, best: list[Evidence]) -> str:
-        """Ask again, shown only the few sentences that best match the question (`best`), after a refusal or a
-        draft with no supported sentence.
-
-        Why: with the whole article in view the small model refuses some answerable questions and
-        misreads others; shown just the likeliest sentences it mostly gets them, and anything it
-        invents is still caught by the verifier.
-        """
-        in_order = sorted(best, key=lambda e: (e.source, e.span.start))
-        system = SystemMessage(self.prompts["focused"].format(context="\n".join(e.span.text for e in in_order)))
-        return clean_draft(str(self.model.invoke([system, HumanMessage(question)]).content))
+    def _draft(self, state: dict[str, Any], question: str) -> str:
+        """A draft for one more part of a multi-part question, asked like the first."""
+        started = time.perf_counter()
+        draft = str(self.model.invoke(self._messages(state, question)).content)
+        self._timed(state, "generate_s", started)
+        return draft
 
     @staticmethod
     def _cited(sentence: Supported, citations: list[Citation]) -> str:
@@ -249,14 +292,14 @@ class Chatbot:
             marks.append(f"[{numbered[key].n}]")
         body = sentence.text.rstrip()
         end = body[-1] if body and body[-1] in ".!?" else ""
-        return f"{body[:-1] if end else body} {''.join(marks)}{end}"
+        return f"{body[:-1] if end else body} {''.join(marks)}{end or '.'}"
 
     @cached_property
     def draft_chain(self) -> Runnable:
         """LCEL: condense → retrieve → prompt → chat model → parse; the unchecked draft, never shown."""
         return (RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
                 | RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve))
-                | RunnablePassthrough.assign(draft=RunnableLambda(self._messages) | self.model | StrOutputParser()))
+                | RunnablePassthrough.assign(draft=RunnableLambda(self._first_messages) | self.model | StrOutputParser()))
 
     # --- public API ----------------------------------------------------------------------------------
 

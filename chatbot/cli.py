@@ -81,12 +81,14 @@ def _chat(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     from chatbot.evaluation.judge import CALIBRATION_PATH
+    from chatbot.evaluation.pairs import PAIRS_PATH
     from chatbot.evaluation.suite import SuiteOptions, run_suite
 
     splits = ("dev", "test") if args.split == "all" else (args.split,)
     options = SuiteOptions(splits=splits, question_set=args.set, out=args.out, thresholds=args.thresholds, limit=args.limit,
                            baseline=args.baseline, baseline_limit=args.baseline_limit,
-                           calibration=(args.calibration or CALIBRATION_PATH) if args.calibrate else None)
+                           calibration=(args.calibration or CALIBRATION_PATH) if args.calibrate else None,
+                           verifier_pairs=(args.pairs or PAIRS_PATH) if args.calibrate else None)
     failures = run_suite(get_settings(), options)
     for failure in failures:
         print(f"below threshold: {failure}", file=sys.stderr)
@@ -141,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--baseline-limit", type=int, default=0, help="the baseline on N evenly spaced items only (0: all)")
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N items of each split (0: all)")
     evaluate.add_argument("--calibrate", action=argparse.BooleanOptionalAction, default=True,
-                          help="measure the support judge on its hand-labelled pairs")
+                          help="measure the support judge on its hand-labelled pairs and the verifier on its minimal pairs")
     evaluate.add_argument("--calibration", type=Path, default=None, help="the judge's calibration pairs (default: evals/)")
+    evaluate.add_argument("--pairs", type=Path, default=None, help="the verifier's who-does-what minimal pairs (default: evals/)")
     evaluate.set_defaults(run=_eval)
     bench = commands.add_parser("bench", help="measure speed and memory; print a table, write JSON")
     bench.add_argument("--out", type=Path, default=Path("bench-out"))

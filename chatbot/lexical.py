@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "STOPWORDS", "NEGATIONS"]
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -65,4 +65,15 @@ def numbers(text: str) -> set[str]:
     """Numbers written in digits or as small number words, normalised to digits."""
     found = set(re.findall(r"\d+(?:[.,]\d+)*", text))
     found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS and w not in ("once", "first", "second")}
+    return found
+
+
+def names(text: str) -> set[str]:
+    """Match keys of the capitalised words after a sentence's first ("… went to Riyadh", "… in January"): the
+    people, places and dates a claim names."""
+    found: set[str] = set()
+    for sentence in re.split(r"(?<=[.!?:;])\s+", text.strip()):
+        for word in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:]:
+            if word[0].isupper():
+                found |= match_keys(word)
     return found

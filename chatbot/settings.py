@@ -53,8 +53,15 @@ class Settings(BaseSettings):
                                                    "a fixed window keeps its cost flat however long the chat.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected with a message.")
     support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")
-    answerable_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Least probability that a best-matching sentence "
-                                        "answers the question, for a refused draft to get a second, focused try (1.0: never).")
+    answerable_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Least probability that a draft's sentence answers "
+                                        "the question (not just says something true nearby) for it to be the answer.")
+    extract_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability that an article sentence answers the "
+                                     "question for it to be quoted as the answer when the draft gives none (1.0: never).")
+    extract_margin: float = Field(0.1, ge=0.0, le=1.0, description="How much surer that sentence must be than the other "
+                                  "best-matching ones: every sentence looks alike to a question the article doesn't answer.")
+    yes_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability of Yes for a quoted yes/no answer to lead "
+                                 "with Yes: the small model leans to Yes (P 0.34–0.59 where the passage says no).")
+    extract_candidates: int = Field(3, ge=1, description="Best-matching sentences asked whether they answer the question.")
     short_answer_threshold: float = Field(0.45, ge=0.0, le=1.0,
                                           description="The same for answers of a few words, which the judge rates lower even when right.")
 

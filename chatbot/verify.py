@@ -17,9 +17,9 @@ from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import NEGATIONS, STOPWORDS, is_short, match_keys, numbers, words
+from chatbot.lexical import NEGATIONS, STOPWORDS, is_short, match_keys, names, numbers, words
 
-__all__ = ["Evidence", "Supported", "Verifier", "copied", "is_refusal", "clean_draft"]
+__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -84,13 +84,48 @@ def copied(claim: str, evidence: Sequence[Evidence]) -> bool:
     if _YES_NO.match(claim) or is_short(claim):
         return False
     claim_words = words(claim)
+    negated = any(w in NEGATIONS for w in claim_words)
     covered: set[int] = set()
     for e in evidence:
-        matcher = SequenceMatcher(None, claim_words, words(e.span.text), autojunk=False)
-        for block in matcher.get_matching_blocks():
-            if block.size >= _COPIED_RUN:
-                covered.update(range(block.a, block.a + block.size))
+        evidence_words = words(e.span.text)
+        blocks = [b for b in SequenceMatcher(None, claim_words, evidence_words, autojunk=False).get_matching_blocks()
+                  if b.size >= _COPIED_RUN]
+        for block in blocks:
+            covered.update(range(block.a, block.a + block.size))
+        # the copied stretch of the evidence, and the two words before it ("has no formal ties" → "has formal ties")
+        stretch = evidence_words[max(0, min(b.b for b in blocks) - 2): max(b.b + b.size for b in blocks)] if blocks else []
+        if any(w in NEGATIONS for w in stretch) and not negated:
+            return False  # a negation dropped leaves every other word in its run
     return all(i in covered for i, w in enumerate(claim_words) if w not in STOPWORDS or w in NEGATIONS)
+
+
+# A named party: capitalised words in a row, with its "the" ("the U.S.", "Kataib Hezbollah", "Iran-backed"), and
+# parties joined by "and"/"or" as one ("Israel and the United States" play one role).
+_NAME = r"(?:[Tt]he\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*)(?:\s+(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*))*"
+_PARTY = re.compile(rf"{_NAME}(?:\s+(?:and|or)\s+{_NAME})*")
+
+
+def swapped(claim: str, passage: str) -> str | None:
+    """The claim with its first two named parties (named in the passage too) exchanged, or None when it names fewer
+    than two ("Baghdad understands the concerns of the U.S." → "The U.S. understands the concerns of Baghdad")."""
+    named = {key[:4] for word in re.findall(r"\b[A-Z][\w-]*", passage) for key in match_keys(word)}
+    parties: list[str] = []
+    for match in _PARTY.finditer(claim):
+        party = re.sub(r"['’]s$", "", match.group())
+        bare = re.sub(r"^[Tt]he\s+", "", party)
+        if party not in parties and bare.lower() not in STOPWORDS and any(key[:4] in named for key in match_keys(bare)):
+            parties.append(party)
+    if len(parties) < 2:
+        return None
+    first, second = parties[0], parties[1]
+    swap = re.sub(rf"{re.escape(first)}|{re.escape(second)}", lambda m: second if m.group() == first else first, claim)
+    swap = re.sub(r"(?<=\S\s)The\b", "the", swap)
+    return swap[:1].upper() + swap[1:]
+
+
+def _named(claim_names: set[str], keys: set[str]) -> bool:
+    """Every name of the claim is among `keys`, allowing for forms ("Iraq" ~ "Iraqi": a shared four-letter start)."""
+    return all(any(name[:4] == key[:4] for key in keys) for name in claim_names)
 
 
 class Verifier:
@@ -140,11 +175,13 @@ class Verifier:
 
     @staticmethod
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
-        """Numbers of the claim occur in the evidence or question, and so do half of its new words (all but a few);
+        """Numbers and names of the claim occur in the evidence or question, and so do half of its new words (all but a few);
         a claim with no new words must be a yes or a no, to a question about something the evidence says."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
+        if not _named(names(claim), match_keys(passage) | match_keys(question)):
+            return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
         new = match_keys(claim) - match_keys(question)
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
             return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))
@@ -158,13 +195,23 @@ class Verifier:
         return self._judge(passage, statement)
 
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
-        """Grounded in the evidence's words, and either copied from it or judged supported by it."""
+        """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
+        than the same claim with its first two named parties swapped.
+
+        Why the swap: the small judge says Yes to "Baghdad understands Washington's concerns" when the passage says
+        the reverse, but it rates the claim with the roles the right way round higher; so a claim that rates lower
+        than its own swap has them the wrong way round.
+        """
         if not evidence or not self.lexically_grounded(claim, question, evidence):
             return False
         if copied(claim, evidence):
             return True
         threshold = self._short_threshold if is_short(claim) else self._threshold
-        return self.judge_claim(claim, question, evidence) >= threshold
+        probability = self.judge_claim(claim, question, evidence)
+        if probability < threshold:
+            return False
+        swap = swapped(claim, " ".join(e.span.text for e in evidence))
+        return swap is None or self.judge_claim(swap, question, evidence) < probability
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""

@@ -4,7 +4,7 @@ import pytest
 
 from chatbot.chunks import split_sentences
 from chatbot.embeddings import get_embeddings
-from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal
+from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal, swapped
 from tests.conftest import ARTICLE
 
 
@@ -54,7 +54,7 @@ def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
 @pytest.mark.slow
 def test_markers_match_citations(bot) -> None:  # type: ignore[no-untyped-def]
     """Every [n] in an answer has a citation and every citation is referenced (real model)."""
-    for question in ("Who is Ahmed Kenani?", "Which militias are named, and what did they vow?"):
+    for question in ("Who is Ahmed Kenani?", "Which militias are named, and what did the U.S. commit to?"):
         reply = bot.ask(question)
         assert not reply.refused and reply.citations, (question, reply.answer)
         markers = {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)}
@@ -92,3 +92,40 @@ def test_copied_sentences_are_kept_without_asking_the_judge(candidates: list[Evi
     swapped = "Rebuilding infrastructure has fueled high oil revenues."
     assert list(verifier.check(swapped, "What has fueled Iraq's domestic agenda?", candidates)) == []
     assert asked  # the same words with the roles swapped: the judge decided (and said no)
+
+
+def test_a_name_or_negation_the_evidence_lacks_is_caught(candidates: list[Evidence]) -> None:
+    missions = [c for c in candidates if "diplomatic missions to Tehran" in c.span.text]
+    question = "Where did Iraq's security chiefs go?"
+    assert Verifier.lexically_grounded("Iraq's top security representatives went to Tehran.", question, missions)
+    assert not Verifier.lexically_grounded("Iraq's top security representatives went to Riyadh.", question, missions)
+    ties = [c for c in candidates if "no formal diplomatic ties" in c.span.text]
+    assert not copied("Iraq has formal diplomatic ties with Israel and keenly aware of the potential risks.", ties)
+
+
+@pytest.mark.parametrize(("claim", "swap"), [
+    ("Baghdad has expressed an understanding of the U.S.'s concerns.", "The U.S. has expressed an understanding of Baghdad's concerns."),
+    ("Israel and the United States hold Kataib Hezbollah liable.", "Kataib Hezbollah hold Israel and the United States liable."),
+    ("Prime Minister Sudani advises Abul Ameer Thuaiban.", "Abul Ameer Thuaiban advises Prime Minister Sudani."),
+    ("The militias warned the government.", None),  # fewer than two named parties
+    ("Iraq reached out to Riyadh.", None),  # a party the passage doesn't name is no role to swap
+])
+def test_a_claim_s_first_two_named_parties_are_swapped(claim: str, swap: str | None) -> None:
+    passage = ("The U.S., recognizing the delicacy of Iraq’s position, has expressed an understanding of Baghdad’s concerns. "
+               "Kataib Hezbollah view Israel and the United States as liable. A senior adviser to Prime Minister Sudani, "
+               "Abul Ameer Thuaiban, echoed this sentiment.")
+    assert swapped(claim, passage) == swap
+
+
+def test_a_claim_rated_below_its_own_swap_has_the_roles_reversed(candidates: list[Evidence]) -> None:
+    """The judge says Yes to both, but rates the roles the passage has higher: the reversed claim is dropped."""
+    def judge(passage: str, claim: str) -> float:
+        return 0.95 if claim.startswith("The U.S.") else 0.9
+
+    verifier = Verifier(get_embeddings(), judge=judge, threshold=0.5)
+    question = "Who understands whose concerns?"
+    right = "The U.S. has expressed an understanding of the worries in Baghdad."
+    wrong = "Baghdad has expressed an understanding of the worries of the U.S."
+    evidence = verifier.attribute(right, question, candidates)
+    assert verifier.supported(right, question, evidence)
+    assert not verifier.supported(wrong, question, evidence)

@@ -41,7 +41,8 @@ def _fmt(cell: Cell | None, metric: str, signed: bool = False) -> str:
     return text
 
 
-def render_report(summary: Summary, failures: list[str], calibration: dict[str, Any] | None) -> str:
+def render_report(summary: Summary, failures: list[str], calibration: dict[str, Any] | None,
+                  pairs: dict[str, Any] | None = None) -> str:
     """The Markdown report."""
     lines = ["# Eval report", "", "Scores in % with 95% bootstrap intervals [low, high]; latencies in seconds; `–`: does not apply.",
              "`*` in the difference column: the paired bootstrap interval excludes 0 (a significant difference).", ""]
@@ -71,6 +72,14 @@ def render_report(summary: Summary, failures: list[str], calibration: dict[str, 
                   f"{100 * calibration['accuracy']:.1f}% (true/false positives {calibration['true_positive']}/"
                   f"{calibration['false_positive']}, true/false negatives {calibration['true_negative']}/"
                   f"{calibration['false_negative']}, threshold P(yes) ≥ {calibration['threshold']}). By kind: {kinds}.", ""]
+    if pairs:
+        kinds = ", ".join(f"{k} {100 * v:.0f}%" for k, v in pairs["by_kind"].items())
+        missed = "; ".join(f"{k}: {v}" for k, v in pairs["missed"].items()) or "none"
+        lines += ["## Who does what: the answer verifier on minimal pairs", "",
+                  f"{pairs['pairs']} pairs (`evals/verifier_pairs.jsonl`), each an article sentence with a claim it supports and "
+                  f"one that swaps who does what, negates it or changes a number, place or time: {100 * pairs['accuracy']:.1f}% "
+                  f"passed (right claim kept and wrong one rejected; right kept {pairs['right_kept']}, wrong rejected "
+                  f"{pairs['wrong_rejected']}). By kind: {kinds}. Missed: {missed}.", ""]
     lines += ["## Gate", "", *(f"- FAIL {f}" for f in failures)] if failures else ["## Gate", "", "All thresholds met."]
     lines += ["", "## Definitions", "",
               "- answer_correct: answerable items whose answer (citation markers removed) has one alternative of every keyword "
@@ -112,12 +121,13 @@ def _chart(summary: Summary, path: Path) -> None:
 
 
 def write_outputs(results: Sequence[ItemResult], summary: Summary, failures: list[str], calibration: dict[str, Any] | None,
-                  out_dir: Path) -> None:
+                  out_dir: Path, pairs: dict[str, Any] | None = None) -> None:
     """report.md, results.json (per item), summary.json, metrics.png and ragas-<pipeline>-<split>.jsonl in `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.md").write_text(render_report(summary, failures, calibration), encoding="utf-8")
+    (out_dir / "report.md").write_text(render_report(summary, failures, calibration, pairs), encoding="utf-8")
     (out_dir / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False), encoding="utf-8")
-    (out_dir / "summary.json").write_text(json.dumps({"splits": summary, "judge_calibration": calibration}, indent=1), encoding="utf-8")
+    outcome = {"splits": summary, "judge_calibration": calibration, "verifier_pairs": pairs}
+    (out_dir / "summary.json").write_text(json.dumps(outcome, indent=1), encoding="utf-8")
     _chart(summary, out_dir / "metrics.png")
     for split, pipelines in summary.items():
         for pipeline in pipelines:

@@ -1,4 +1,5 @@
-"""`chatbot eval` end to end: load the splits, run ours and the baseline, calibrate the judge, gate, write.
+"""`chatbot eval` end to end: load the splits, run ours and the baseline, calibrate the judge, check the verifier's
+minimal pairs, gate, write.
 
 Why one function: the CLI stays a thin shell, and a test or notebook runs exactly what CI runs.
 """
@@ -16,6 +17,7 @@ from chatbot.errors import ChatbotError
 from chatbot.evaluation.baseline import TextbookPipeline
 from chatbot.evaluation.items import load_items, split_path
 from chatbot.evaluation.judge import CALIBRATION_PATH, SupportJudge, load_calibration
+from chatbot.evaluation.pairs import PAIRS_PATH, load_pairs, score_pairs
 from chatbot.evaluation.report import write_outputs
 from chatbot.evaluation.runner import ItemResult, Scorer, check_thresholds, evenly_spaced, run_pipeline, summarise
 from chatbot.settings import Settings
@@ -35,6 +37,7 @@ class SuiteOptions:
     baseline: bool = True
     baseline_limit: int = 0
     calibration: Path | None = CALIBRATION_PATH
+    verifier_pairs: Path | None = PAIRS_PATH
 
 
 def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
@@ -63,9 +66,13 @@ def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
     if options.calibration is not None:
         print("calibrating the support judge …", file=sys.stderr)
         calibration = judge.calibrate(load_calibration(options.calibration))
+    pairs: dict[str, Any] | None = None
+    if options.verifier_pairs is not None:
+        print("checking the verifier on its minimal pairs …", file=sys.stderr)
+        pairs = score_pairs(bot.verifier, load_pairs(options.verifier_pairs))
     summary = summarise(results)
     failures = check_thresholds(summary, options.thresholds)
-    write_outputs(results, summary, failures, calibration, options.out)
+    write_outputs(results, summary, failures, calibration, options.out, pairs)
     print((options.out / "report.md").read_text(encoding="utf-8"))
     print(f"Wrote {options.out}/report.md, results.json, summary.json, metrics.png, ragas-*.jsonl "
           f"({judge.calls} judge calls)", file=sys.stderr)

@@ -1,0 +1,51 @@
+"""What shape a reader's question has: a follow-up that can't stand alone, a yes/no question, or several joined.
+
+Why: a 1.5B model drafting from the whole article often answers a yes/no question without its yes or
+no, and refuses a two-part question when it can answer only one part. Knowing the shape lets the
+chain answer each part on its own and lead a yes/no answer with the polarity it checked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chatbot.lexical import content_terms
+
+__all__ = ["PRONOUN", "is_yes_no", "needs_context", "question_parts"]
+
+PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
+_POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
+_AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n['’]t)?"
+# A yes/no question opens with an auxiliary verb, at its start or after a lead-in clause
+# ("Iraq sent three missions to Tehran — did any of them work?", "Now that …, is Iraq safe?").
+_YES_NO = re.compile(rf"(?:^|[,;:—–-]\s*)(?:and\s+|so\s+|but\s+)?{_AUXILIARY}\s+(?!you\b)\w", re.IGNORECASE)
+_WH_OR_AUX = rf"(?:what|how|who|whom|whose|where|when|why|which|{_AUXILIARY})\b"
+# "X, and what/why/did …?": a second question joined to the first.
+_JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
+
+
+def needs_context(question: str) -> bool:
+    """True when a follow-up can't be understood alone: it points back ("he", "that", "the first one", "and …?") or
+    names too little.
+
+    Why: rewriting a follow-up costs a model call (~1–2 s on 2 cores); one that names its subject
+    ("What is Thuaiban's date of birth?") is answered as it stands.
+    """
+    return bool(PRONOUN.search(question) or _POINTER.search(question) or _ELLIPSIS.match(question)) or len(content_terms(question)) < 3
+
+
+def is_yes_no(question: str) -> bool:
+    """True for a question answered by yes or no ("Did Iran help?", "Now that …, is Iraq safe?"), not "Is it X or Y?"."""
+    text = question.strip()
+    return bool(_YES_NO.search(text)) and not re.search(r"\bor\b(?!\s+not\b)", text.split(",")[-1], re.IGNORECASE) \
+        and not re.match(_WH_OR_AUX.replace(_AUXILIARY, "(?!)"), text, re.IGNORECASE)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions joined in `question` ("Which militias are named, and how many fighters do they have?" → two),
+    each ending with "?"; one whose later part names too little to be asked alone ("…, and why?") stays whole."""
+    pieces = [p.strip(" ,?") for p in _JOIN.split(question.strip())]
+    if len(pieces) < 2 or any(len(content_terms(p)) < 2 for p in pieces[1:]):
+        return [question.strip()]
+    return list(dict.fromkeys(p[:1].upper() + p[1:] + "?" for p in pieces))

@@ -1,0 +1,88 @@
+"""One test per question shape that a small model used to refuse or answer beside the point, worded the way a reader
+would put it (few of the article's own words). Real model, real index.
+
+Each case but one failed on the pipeline before issue 13 (its note shows the run). The cases marked `xfail(strict=True)` are
+still wrong after it, recorded as such: they must start failing the mark (and lose it) when they are fixed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.evaluation.scoring import is_refusal, keyword_match
+from tests.test_answer_quality import _streamed
+
+pytestmark = pytest.mark.slow
+
+_US = ["united states", "u.s", "u. s", "washington", "america*"]
+_NO = ["no", "not", "hasn't", "haven't", "wasn't", "didn't", "doesn't"]
+
+
+def _still_wrong(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"still wrong after issue 13: {reason}")
+
+
+def _check(bot, question: str, keywords: list[list[str]], history: list[dict] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Answered, cited, and naming every keyword group (strict eval scoring)."""
+    reply = _streamed(bot, question, history)
+    assert not reply.refused and not is_refusal(reply.answer) and reply.citations, reply.answer
+    assert keyword_match(reply.answer, keywords), reply.answer
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("What is bankrolling the reconstruction drive?", [["oil"]]),
+    pytest.param("Which country did the government approach after the trips to Iran went nowhere?", [_US],
+                 marks=_still_wrong("refused: no sentence judged to answer it")),
+    pytest.param("What are the gunmen's bosses telling the authorities in Baghdad?", [["interfer*"]],
+                 marks=_still_wrong("a regression: refused, where the old chain answered it")),
+    pytest.param("How did the Islamic Republic's leaders answer Iraq's pleas?", [["dismiss*", "own decisions"]],
+                 marks=_still_wrong("refused: no sentence judged to answer it")),
+])
+def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+    _check(bot, question, keywords)
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("Has Tehran been helpful in reining in the factions?", [_NO, ["dismiss*", "succeed*", "own decisions", "resist*"]]),
+    pytest.param("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]],
+                 marks=_still_wrong("refused")),
+    ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
+    pytest.param("Do some Iraqi politicians worry that Israel could hit back?", [["yes"], ["fear*", "retaliat*", "consequence*"]],
+                 marks=_still_wrong("quotes a sentence beside the point (a preference, not the fear)")),
+])
+def test_yes_no_questions_get_a_yes_or_no_and_the_sentence_that_settles_it(bot, question: str,  # type: ignore[no-untyped-def]
+                                                                          keywords: list[list[str]]) -> None:
+    _check(bot, question, keywords)
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("Why would Baghdad like the gunmen to take their fight elsewhere?", [["spar*", "risk*", "confront*", "avoid*"]]),
+    ("Why do the factions keep up their strikes?", [["gaza", "lebanon", "campaign*"]]),
+    ("Why did Iraq go to the Americans for help?", [["retaliat*", "limited success"]]),
+])
+def test_why_questions_are_answered_with_the_reason(bot, question: str, keywords: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
+    _check(bot, question, keywords)
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("Where do Iraqi politicians want the militias to go, and which lawmaker is cited for it?", [["gaza", "lebanon"], ["kenani"]]),
+    ("Who advises the prime minister, and what does he think a war with Israel would be?", [["thuaiban"], ["disast*"]]),
+    ("What did Washington pledge, and what is the name of its ambassador?", [["diplomat*"], ["doesn't say"]]),
+])
+def test_each_part_of_a_joined_question_is_answered_or_said_to_be_missing(bot, question: str,  # type: ignore[no-untyped-def]
+                                                                          keywords: list[list[str]]) -> None:
+    _check(bot, question, keywords)
+
+
+@pytest.mark.parametrize(("asked", "answered", "follow_up", "keywords"), [
+    ("Which group's leaders warned the Iraqi government against interference?",
+     "Kataib Hezbollah's leaders warned the Iraqi government against interference [1].",
+     "Whom do they hold liable for the strikes on Iran?", [["israel*"], _US]),
+    ("Who is the prime minister's senior adviser?", "Abul Ameer Thuaiban is a senior adviser to Prime Minister Sudani [1].",
+     "What did he say a war with Israel could be?", [["disast*"]]),
+    ("Which country did Iraq turn to after Tehran?", "Iraq reached out to the United States [1].",
+     "How did that country respond?", [["understand*", "diplomat*"]]),
+])
+def test_a_follow_up_about_the_previous_answer_is_understood(bot, asked: str, answered: str, follow_up: str,  # type: ignore[no-untyped-def]
+                                                              keywords: list[list[str]]) -> None:
+    _check(bot, follow_up, keywords, [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}])

@@ -1,0 +1,49 @@
+"""Question shapes: which follow-ups need the chat to be understood, which questions are yes/no, how joined ones split."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.questions import is_yes_no, needs_context, question_parts
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("Did Iran agree to rein in the armed groups?", True),
+    ("Is the U.S. sympathetic to Baghdad's worries?", True),
+    ("Iraq sent three missions to Tehran — did any of them work?", True),
+    ("Now that the militias have agreed to a ceasefire, is Iraq safe from Israeli retaliation?", True),
+    ("Hasn't Tehran helped at all?", True),
+    ("Who is Ahmed Kenani?", False),
+    ("Why did Baghdad turn to Washington?", False),
+    ("What did the U.S. commit to?", False),
+    ("Is the coalition united or divided?", False),  # a choice, not a yes or a no
+    ("Given the missions failed, why did Iraq turn to Washington?", False),
+])
+def test_yes_no_questions_are_recognised(question: str, yes_no: bool) -> None:
+    assert is_yes_no(question) is yes_no
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("Which militias are named, and how many fighters do they have?", ["Which militias are named?", "How many fighters do they have?"]),
+    ("What did the U.S. commit to and how much aid did it offer?", ["What did the U.S. commit to?", "How much aid did it offer?"]),
+    ("Who is Ahmed Kenani?", ["Who is Ahmed Kenani?"]),
+    ("How did Iran and the United States each respond?", ["How did Iran and the United States each respond?"]),
+    # a part that can't be read alone keeps the question whole
+    ("Where would the leaders prefer them to fight, and why?", ["Where would the leaders prefer them to fight, and why?"]),
+    ("What steps has Iraq taken, and did they work?", ["What steps has Iraq taken, and did they work?"]),
+])
+def test_joined_questions_are_split_into_parts(question: str, parts: list[str]) -> None:
+    assert question_parts(question) == parts
+
+
+@pytest.mark.parametrize("question", ["What did he warn about?", "Who went on those trips?", "And the second one?",
+                                      "Why?", "What about Nujaba?", "Which lawmaker is cited for that view?",
+                                      "What did the first one warn the government about?", "Which other group is named?"])
+def test_follow_ups_that_point_back_are_rewritten(question: str) -> None:
+    assert needs_context(question)
+
+
+@pytest.mark.parametrize("question", ["What is Thuaiban's date of birth?", "Which militias attack Israel from Iraq?",
+                                      "How many diplomatic missions went to Tehran?"])
+def test_follow_ups_that_name_their_subject_are_asked_as_they_stand(question: str) -> None:
+    assert not needs_context(question)
