@@ -248,18 +248,24 @@ class Chatbot:
         parts = question_parts(question)
         citations: list[Citation] = []
         pieces: list[str] = []
+        unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
         for i, part in enumerate(parts):
             draft = state["draft"] if i == 0 else self._draft(state, part)
             answered = False
             for sentence in self._part(part, clean_draft(draft), candidates):
                 answered = True
-                pieces.append(("" if not pieces else " ") + self._cited(sentence, citations))
-                timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])
-                yield pieces[-1]
+                for text in [*unanswered, self._cited(sentence, citations)]:
+                    pieces.append(("" if not pieces else " ") + text)
+                    timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])
+                    yield pieces[-1]
+                unanswered = []
             if not answered and len(parts) > 1:
-                pieces.append(("" if not pieces else " ") + self.prompts["part_refusal"].format(part=part))
+                unanswered.append(self.prompts["part_refusal"].format(part=part))
+        if citations:
+            for text in unanswered:
+                pieces.append(" " + text)
                 yield pieces[-1]
-        if not citations:
+        else:
             pieces = [self.prompts["refusal"]]
             timings["first_sentence_s"] = time.perf_counter() - timings["started"]
             yield pieces[0]

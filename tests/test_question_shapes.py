@@ -74,6 +74,12 @@ def test_each_part_of_a_joined_question_is_answered_or_said_to_be_missing(bot, q
     _check(bot, question, keywords)
 
 
+def test_a_joined_question_the_article_answers_no_part_of_is_one_refusal(bot) -> None:  # type: ignore[no-untyped-def]
+    """Nothing streams for a part until one is answered: a question with no answered part streams the refusal alone."""
+    *parts, reply = list(bot.stream("What is the capital of Australia, and who won the 2022 FIFA World Cup?", []))
+    assert parts == [reply.answer] and reply.refused and not reply.citations, parts
+
+
 @pytest.mark.parametrize(("asked", "answered", "follow_up", "keywords"), [
     ("Which group's leaders warned the Iraqi government against interference?",
      "Kataib Hezbollah's leaders warned the Iraqi government against interference [1].",
