@@ -20,7 +20,8 @@ _AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|wou
 # A yes/no question opens with an auxiliary verb, at its start or after a lead-in clause
 # ("Iraq sent three missions to Tehran — did any of them work?", "Now that …, is Iraq safe?").
 _YES_NO = re.compile(rf"(?:^|[,;:—–-]\s*)(?:and\s+|so\s+|but\s+)?{_AUXILIARY}\s+(?!you\b)\w", re.IGNORECASE)
-_WH_OR_AUX = rf"(?:what|how|who|whom|whose|where|when|why|which|{_AUXILIARY})\b"
+_WH = r"(?:what|how|who|whom|whose|where|when|why|which)"
+_WH_OR_AUX = rf"(?:{_WH}|{_AUXILIARY})\b"
 # "X, and what/why/did …?": a second question joined to the first.
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 
@@ -39,7 +40,7 @@ def is_yes_no(question: str) -> bool:
     """True for a question answered by yes or no ("Did Iran help?", "Now that …, is Iraq safe?"), not "Is it X or Y?"."""
     text = question.strip()
     return bool(_YES_NO.search(text)) and not re.search(r"\bor\b(?!\s+not\b)", text.split(",")[-1], re.IGNORECASE) \
-        and not re.match(_WH_OR_AUX.replace(_AUXILIARY, "(?!)"), text, re.IGNORECASE)
+        and not re.match(rf"{_WH}\b", text, re.IGNORECASE)
 
 
 def question_parts(question: str) -> list[str]:

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from chatbot.errors import ChatbotError
 
-__all__ = ["EvalItem", "CATEGORIES", "TAGS", "SPLITS", "load_items", "split_path", "seal_digest"]
+__all__ = ["EvalItem", "CATEGORIES", "TAGS", "SPLITS", "load_items", "load_records", "split_path", "seal_digest"]
 
 CATEGORIES = ("fact", "paraphrase", "yes-no", "synthesis", "follow-up", "unanswerable", "adversarial")
 TAGS = ("number", "why", "multi-part", "two-deep", "false-premise", "low-overlap", "injection")
 SPLITS = ("dev", "test")
 EVALS_DIR = Path("evals")
+Record = TypeVar("Record")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,15 @@ class EvalItem:
     history: list[dict[str, str]] = field(default_factory=list)
     keywords: list[list[str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+
+def load_records(path: Path, record: Callable[..., Record], what: str) -> list[Record]:
+    """The records of a hand-labelled JSONL set (one object a line, its keys the record's fields); `what` names the
+    set in the error a bad file gets."""
+    try:
+        return [record(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, json.JSONDecodeError, TypeError) as exc:
+        raise ChatbotError(f"can't read {what} {path}: {exc}") from None
 
 
 def split_path(split: str, evals_dir: Path = EVALS_DIR) -> Path:

@@ -9,7 +9,6 @@ its accuracy is measured on a hand-labelled calibration set (`evals/judge_calibr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from chatbot.chunks import split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.errors import ChatbotError
+from chatbot.evaluation.items import load_records
 from chatbot.llm import yes_probability
 
 __all__ = ["SupportJudge", "CalibrationPair", "load_calibration", "WINDOW_MAX_CHARS", "CALIBRATION_PATH"]
@@ -49,11 +48,7 @@ class CalibrationPair:
 
 def load_calibration(path: Path) -> list[CalibrationPair]:
     """The calibration set, one JSON object a line."""
-    try:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        return [CalibrationPair(**row) for row in rows]
-    except (OSError, json.JSONDecodeError, TypeError) as exc:
-        raise ChatbotError(f"can't read the judge's calibration set {path}: {exc}") from None
+    return load_records(path, CalibrationPair, "the judge's calibration set")
 
 
 class SupportJudge:

@@ -8,12 +8,11 @@ rejected, with the question a reader asked, exactly as the answer chain calls th
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from chatbot.chunks import Span
-from chatbot.errors import ChatbotError
+from chatbot.evaluation.items import load_records
 from chatbot.verify import Evidence, Verifier
 
 __all__ = ["MinimalPair", "PAIRS_PATH", "load_pairs", "score_pairs"]
@@ -35,10 +34,7 @@ class MinimalPair:
 
 def load_pairs(path: Path) -> list[MinimalPair]:
     """The pairs, one JSON object a line."""
-    try:
-        return [MinimalPair(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, json.JSONDecodeError, TypeError) as exc:
-        raise ChatbotError(f"can't read the verifier's minimal pairs {path}: {exc}") from None
+    return load_records(path, MinimalPair, "the verifier's minimal pairs")
 
 
 def score_pairs(verifier: Verifier, pairs: list[MinimalPair], source: str = "article") -> dict[str, object]:
