@@ -1,19 +1,19 @@
-"""The answering chain: condense → retrieve → prompt → chat model → parse → verify, as LangChain runnables.
+"""The answering chain: condense → retrieve → route → prompt → chat model → parse → verify, as LangChain runnables.
 
 Why this shape: the follow-up is rewritten into a standalone question, but retrieval fuses it with the
-raw question and the previous turn, so a poor rewrite can't lose the topic. When the whole corpus fits
-the context budget the prompt holds all of it as a fixed prefix whose KV state the embedded model
-keeps (a turn then prefills only the question); a larger corpus is answered from retrieved passages.
-Either way the draft is checked sentence by sentence (verify.py) and cited post hoc, and a reader
-only ever sees sentences that passed: `stream` yields each one, with its markers, as soon as it is
-checked, and the Reply is exactly what was streamed.
+raw question and the previous turn, so a poor rewrite can't lose the topic. The router (route.py) shows
+the model whole articles where it can — the scope, or the one article retrieval points to — as a fixed
+prefix whose KV state the embedded model keeps (a turn then prefills only the question). Either way the
+draft is checked sentence by sentence (verify.py) and cited post hoc, and a reader only ever sees
+sentences that passed: `stream` yields each one, with its markers, as soon as it is checked, and the
+Reply is exactly what was streamed.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cached_property
 from importlib import resources
 from typing import Any
@@ -25,6 +25,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from chatbot.chunks import split_sentences
+from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
@@ -34,6 +35,7 @@ from chatbot.questions import PRONOUN, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
+from chatbot.route import Context, Router
 from chatbot.settings import Settings
 from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
 
@@ -64,10 +66,18 @@ class Chatbot:
         self.model = model
         self.embeddings = embeddings or get_embeddings()
         self.prompts = load_prompts()
-        self.search = HybridSearch(index, self.embeddings, settings.rrf_k)
         self.verifier = Verifier(self.embeddings, self._judge, settings.support_threshold, settings.short_answer_threshold)
-        if isinstance(model, ChatLocalLlama) and self.whole_context is not None:
-            model.engine.warm_prefix(chatml([self._system()], open_assistant=False))
+        self.reload()
+        library = self.router.whole(self.router.library)
+        if library is not None:
+            self._warm(library)
+
+    def reload(self) -> None:
+        """Read the index again (after an article was added or removed while the app runs)."""
+        uploads = f"{source_id(self.settings.upload_dir)}/"
+        self.search = HybridSearch(self.index, self.embeddings, self.settings.rrf_k)
+        self.router = Router(self.search.chunks, self.count_tokens, self.settings.context_token_budget,
+                             private=lambda source: not self.settings.shared_uploads and source.startswith(uploads))
 
     # --- context -------------------------------------------------------------------------------------
 
@@ -76,30 +86,20 @@ class Chatbot:
             return int(self.model.engine.count_tokens(text))
         return len(text) // 4 + 1
 
-    @cached_property
-    def whole_context(self) -> str | None:
-        """The whole corpus as prompt text, or None when it exceeds the context budget."""
-        sources = {c.source for c in self.search.chunks}
-        lines: list[str] = []
-        for chunk in self.search.chunks:
-            if len(sources) > 1 and (not lines or chunk.index == 0):
-                lines.append(f"[{chunk.source}]")
-            lines.append(chunk.text)
-        text = "\n".join(lines)
-        return text if self.count_tokens(text) <= self.settings.context_token_budget else None
+    def _system(self, context: Context) -> SystemMessage:
+        return SystemMessage(self.prompts["system"].format(context=context.text))
 
-    def _system(self, passages: list[Passage] | None = None) -> SystemMessage:
-        context = self.whole_context
-        if context is None:
-            ordered = sorted(passages or [], key=lambda p: (p.chunk.source, p.chunk.start))
-            context = "\n".join(f"[{p.chunk.source}] {p.chunk.text}" for p in ordered)
-        return SystemMessage(self.prompts["system"].format(context=context))
+    def _warm(self, context: Context) -> None:
+        """Hold the KV state of a whole-article prompt prefix (from disk when a process saw it before), so the
+        turn prefills only the question."""
+        if isinstance(self.model, ChatLocalLlama):
+            self.model.engine.warm_prefix(chatml([self._system(context)], open_assistant=False))
 
-    def _candidates(self, passages: list[Passage]) -> list[Evidence]:
-        """The article sentences an answer may cite: not a dateline or section label ("Middle East"), which says
-        too little to support anything yet shares a word with many a wrong claim."""
-        chunks = self.search.chunks if self.whole_context is not None else [p.chunk for p in passages]
-        return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)
+    @staticmethod
+    def _candidates(context: Context) -> list[Evidence]:
+        """The sentences an answer may cite, those the model was shown: not a dateline or section label ("Middle
+        East"), which says too little to support anything yet shares a word with many a wrong claim."""
+        return [Evidence(c.source, s) for c in context.chunks for s in split_sentences(c.text, c.start)
                 if len(words(s.text)) >= _MIN_EVIDENCE_WORDS]
 
     # --- chain steps ---------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class Chatbot:
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
                          for m in self._recent(history))
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
-        rewrite = str(self.model.invoke([self._system_for_side_calls(), HumanMessage(prompt)], max_tokens=40).content)
+        rewrite = str(self.model.invoke([self._system_for_side_calls(state["scope"]), HumanMessage(prompt)], max_tokens=40).content)
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
@@ -138,9 +138,16 @@ class Chatbot:
             return str(state["question"])
         return rewrite
 
-    def _system_for_side_calls(self) -> SystemMessage:
-        """Side calls share the answer prompt's prefix when it is fixed, so its cached state is reused."""
-        return self._system() if self.whole_context is not None else SystemMessage("You rewrite questions.")
+    def _system_for_side_calls(self, scope: list[str]) -> SystemMessage:
+        """Side calls share the answer prompt's prefix when the scope is shown whole, so its cached state is reused."""
+        context = self.router.whole(scope)
+        return self._system(context) if context is not None else SystemMessage("You rewrite questions.")
+
+    def _route(self, state: dict[str, Any]) -> Context:
+        context = self.router.route(state["scope"], state["passages"])
+        if context.whole:
+            self._warm(context)
+        return context
 
     def _retrieve(self, state: dict[str, Any]) -> list[Passage]:
         started = time.perf_counter()
@@ -150,7 +157,11 @@ class Chatbot:
         previous = [m["content"] for m in state["history"] if m["role"] == "user"]
         if previous:
             queries.append((previous[-1], 0.5))
-        passages = self.search.search(queries, self.settings.top_k)
+        answers = [m["content"] for m in state["history"] if m["role"] == "assistant" and not is_refusal(m["content"])]
+        if answers:  # the last answer's words are its article's: in a library, a follow-up stays with its article
+            queries.append((clean_draft(answers[-1]), 0.5))
+        scope = state["scope"] if len(state["scope"]) < len(self.router.sources) else None
+        passages = self.search.search(queries, self.settings.top_k, scope)
         self._timed(state, "retrieve_s", started)
         return passages
 
@@ -167,9 +178,9 @@ class Chatbot:
         parts = question_parts(standalone)
         resolved = (standalone != question and not PRONOUN.search(standalone)) or not needs_context(question)
         if resolved or not state["history"]:
-            return [self._system(state["passages"]), HumanMessage(part or parts[0])]
+            return [self._system(state["context"]), HumanMessage(part or parts[0])]
         asked = part or (parts[0] if len(parts) > 1 else question)
-        return [self._system(state["passages"]), *self._history_messages(state["history"]), HumanMessage(asked)]
+        return [self._system(state["context"]), *self._history_messages(state["history"]), HumanMessage(asked)]
 
     def _first_messages(self, state: dict[str, Any]) -> list[BaseMessage]:
         state["timings"]["draft_started"] = time.perf_counter()
@@ -184,7 +195,7 @@ class Chatbot:
         """P(Yes) for a fact-checking prompt that opens with an article passage (whose KV state is kept up to `reuse_until`)."""
         return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
 
-    def _answer_probability(self, question: str, text: str, keep: bool = True) -> float:
+    def answer_probability(self, question: str, text: str, keep: bool = True) -> float:
         """P(Yes) that `text` gives the answer to `question`; `keep`: an article sentence, asked about again and again,
         whose state is kept (not a one-off answer sentence)."""
         prompt = self.prompts["answerable_yes_no" if is_yes_no(question) else "answerable"]  # "give the answer" reads as "say yes"
@@ -198,7 +209,7 @@ class Chatbot:
         """
         if is_yes_no(question) and not _LEAD.match(sentence.text):
             return False
-        return self._answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
+        return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
 
     def _extracted(self, question: str, candidates: list[Evidence]) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
@@ -211,7 +222,7 @@ class Chatbot:
         """
         sentences = [c for c in candidates if len(words(c.span.text)) >= _MIN_QUOTED_WORDS and _SENTENCE_END.search(c.span.text)]
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
-        scored = sorted(((self._answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
+        scored = sorted(((self.answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
         if not scored or scored[0][0] < self.settings.extract_threshold or \
                 (len(scored) > 1 and scored[0][0] - scored[-1][0] < self.settings.extract_margin):
             return None
@@ -244,7 +255,7 @@ class Chatbot:
         timings = state["timings"]
         timings["generate_s"] += time.perf_counter() - timings.pop("draft_started")
         question = state["standalone_question"]
-        candidates = self._candidates(state["passages"])
+        candidates = self._candidates(state["context"])
         parts = question_parts(question)
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -302,24 +313,32 @@ class Chatbot:
 
     @cached_property
     def draft_chain(self) -> Runnable:
-        """LCEL: condense → retrieve → prompt → chat model → parse; the unchecked draft, never shown."""
+        """LCEL: condense → retrieve → route → prompt → chat model → parse; the unchecked draft, never shown."""
         return (RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
                 | RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve))
+                | RunnablePassthrough.assign(context=RunnableLambda(self._route))
                 | RunnablePassthrough.assign(draft=RunnableLambda(self._first_messages) | self.model | StrOutputParser()))
 
     # --- public API ----------------------------------------------------------------------------------
 
-    def _inputs(self, question: Any, history: Any) -> dict[str, Any]:
+    def _inputs(self, question: Any, history: Any, sources: Collection[str] | None = None) -> dict[str, Any]:
         return {"question": clean_question(question, self.settings.max_question_chars), "history": parse_history(history),
+                "scope": self.router.scope(sources),
                 "timings": {"started": time.perf_counter(), "retrieve_s": 0.0, "generate_s": 0.0}}
 
-    def ask(self, question: str, history: list[Message] | None = None) -> Reply:
-        """Answer `question` given the conversation so far (a list of user/assistant messages): the streamed Reply."""
-        *_, reply = self.stream(question, history)
+    def articles(self) -> dict[str, str]:
+        """Each article of the library (not readers' private uploads) with its headline, for a scope picker."""
+        return {source: self.router.title(source) for source in self.router.library}
+
+    def ask(self, question: str, history: list[Message] | None = None, sources: Collection[str] | None = None) -> Reply:
+        """Answer `question` given the conversation so far (a list of user/assistant messages), from the articles
+        `sources` (indexed source ids; default: all): the streamed Reply."""
+        *_, reply = self.stream(question, history, sources)
         assert isinstance(reply, Reply)
         return reply
 
-    def stream(self, question: str, history: list[Message] | None = None) -> Iterator[str | Reply]:
+    def stream(self, question: str, history: list[Message] | None = None,
+               sources: Collection[str] | None = None) -> Iterator[str | Reply]:
         """Yield the answer in verified sentences (each with its [n] markers, or the refusal), then the Reply,
         whose answer is exactly their concatenation. Nothing unchecked is ever yielded."""
-        yield from self._verified(self.draft_chain.invoke(self._inputs(question, history)))
+        yield from self._verified(self.draft_chain.invoke(self._inputs(question, history, sources)))

@@ -35,6 +35,13 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0 if report.files else 1
 
 
+def _scope(args: argparse.Namespace) -> list[str] | None:
+    """The --source paths as the index names them (cwd-relative), or None for the whole library."""
+    from chatbot.corpus import source_id
+
+    return [source_id(path) for path in args.source] or None
+
+
 def _ask(args: argparse.Namespace) -> int:
     from chatbot.inputs import clean_question, load_history
     from chatbot.startup import load_chatbot
@@ -42,7 +49,7 @@ def _ask(args: argparse.Namespace) -> int:
     settings = get_settings()
     history = load_history(args.history) if args.history else []
     question = clean_question(args.question, settings.max_question_chars)
-    reply = load_chatbot(settings).ask(question, history)  # type: ignore[arg-type]
+    reply = load_chatbot(settings).ask(question, history, _scope(args))  # type: ignore[arg-type]
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False))
     else:
@@ -55,6 +62,7 @@ def _chat(args: argparse.Namespace) -> int:
     from chatbot.startup import load_chatbot
 
     bot = load_chatbot(get_settings())
+    scope = bot.router.scope(_scope(args))
     history: list[Message] = []
     print("Ask about the article. /new starts a new conversation; Ctrl-D or /quit leaves.", file=sys.stderr)
     while True:
@@ -71,7 +79,7 @@ def _chat(args: argparse.Namespace) -> int:
         if not question:
             continue
         try:
-            reply = bot.ask(question, history)
+            reply = bot.ask(question, history, scope)
         except ChatbotError as exc:
             print(f"error: {exc}", file=sys.stderr)
             continue
@@ -88,11 +96,32 @@ def _eval(args: argparse.Namespace) -> int:
     options = SuiteOptions(splits=splits, question_set=args.set, out=args.out, thresholds=args.thresholds, limit=args.limit,
                            baseline=args.baseline, baseline_limit=args.baseline_limit,
                            calibration=(args.calibration or CALIBRATION_PATH) if args.calibrate else None,
-                           verifier_pairs=(args.pairs or PAIRS_PATH) if args.calibrate else None)
+                           verifier_pairs=(args.pairs or PAIRS_PATH) if args.calibrate else None, distractors=args.distractors)
     failures = run_suite(get_settings(), options)
     for failure in failures:
         print(f"below threshold: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _distractors(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from chatbot.corpus import scan_corpus
+    from chatbot.embeddings import get_embeddings
+    from chatbot.evaluation.distractors import build_distractors
+    from chatbot.evaluation.items import SPLITS, load_items, split_path
+    from chatbot.startup import load_chatbot
+
+    settings = get_settings()
+    bot = load_chatbot(settings)
+    texts = {a.source: a.text for a in scan_corpus([settings.corpus_dir]).articles}
+    items = [item for split in SPLITS for item in load_items(split_path(split), texts)]
+    out = args.out or Path("artifacts") / f"distractors-{args.n}"
+    manifest = build_distractors(args.n, out, items, lambda texts: np.array(get_embeddings().embed_documents(texts)),
+                                 bot.answer_probability, settings.extract_threshold, lambda m: print(m, file=sys.stderr, flush=True))
+    print(f"Wrote {args.n} articles ({manifest['hard']} about Iraq, Iran, Israel and their region) to {out}/; "
+          f"{len(manifest['left_out'])} left out for answering an eval question (see {out}/manifest.json)")  # type: ignore[arg-type]
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -115,7 +144,10 @@ def _bench(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from chatbot.ui import serve
 
-    serve(get_settings(), host=args.host, port=args.port)
+    settings = get_settings()
+    if args.shared_uploads:
+        settings = settings.model_copy(update={"shared_uploads": True})
+    serve(settings, host=args.host, port=args.port)
     return 0
 
 
@@ -129,8 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--history", type=Path, help='JSON list of {"role": "user"|"assistant", "content": ...} messages')
     ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--source", type=Path, action="append", default=[], metavar="PATH",
+                     help="answer from this indexed article only (repeatable; default: every article)")
     ask.set_defaults(run=_ask)
     chat = commands.add_parser("chat", help="interactive chat in the terminal")
+    chat.add_argument("--source", type=Path, action="append", default=[], metavar="PATH",
+                      help="talk about this indexed article only (repeatable; default: every article)")
     chat.set_defaults(run=_chat)
     evaluate = commands.add_parser("eval", help="run the eval suite and write a report")
     evaluate.add_argument("--split", choices=("dev", "test", "all"), default="all",
@@ -146,7 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="measure the support judge on its hand-labelled pairs and the verifier on its minimal pairs")
     evaluate.add_argument("--calibration", type=Path, default=None, help="the judge's calibration pairs (default: evals/)")
     evaluate.add_argument("--pairs", type=Path, default=None, help="the verifier's who-does-what minimal pairs (default: evals/)")
+    evaluate.add_argument("--distractors", type=Path, default=None, metavar="DIR",
+                          help="put these articles beside the corpus (see `chatbot distractors`; an index of its own)")
     evaluate.set_defaults(run=_eval)
+    distractors = commands.add_parser("distractors", help="write N real news articles (BBC, 2004-05) to put beside the corpus")
+    distractors.add_argument("n", type=int, help="how many articles (hard distractors first)")
+    distractors.add_argument("--out", type=Path, default=None, help="folder to write (default: artifacts/distractors-N)")
+    distractors.set_defaults(run=_distractors)
     bench = commands.add_parser("bench", help="measure speed and memory; print a table, write JSON")
     bench.add_argument("--out", type=Path, default=Path("bench-out"))
     bench.add_argument("--questions", type=int, default=30, help="eval questions (both splits, evenly spaced) timed end to end")
@@ -159,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="start the web app")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--shared-uploads", action="store_true",
+                       help="articles readers add in the browser are seen by every reader (default: only by their session)")
     serve.set_defaults(run=_serve)
     return parser
 

@@ -113,12 +113,14 @@ class Index:
                   if m and live.get(str(m["source"])) == m["sha256"]]
         return sorted(chunks, key=lambda c: (c.source, c.index))
 
-    def dense(self, vector: list[float], n: int) -> list[tuple[str, float]]:
-        """Chunk ids nearest to `vector` with cosine similarity, best first (live versions only)."""
+    def dense(self, vector: list[float], n: int, sources: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Chunk ids nearest to `vector` with cosine similarity, best first (live versions only; of `sources` if given)."""
         count = self._chunks.count()
         if not count:
             return []
-        got = self._chunks.query(query_embeddings=[vector], n_results=min(n, count), include=["metadatas", "distances"])
+        where = {"source": {"$in": list(sources)}} if sources else None
+        got = self._chunks.query(query_embeddings=[vector], n_results=min(n, count), where=where,  # type: ignore[arg-type]
+                                 include=["metadatas", "distances"])
         ids, metas, dists = got["ids"][0], (got["metadatas"] or [[]])[0], (got["distances"] or [[]])[0]
         return [(f"{m['source']}::{m['index']}", 1.0 - float(d)) for i, m, d in zip(ids, metas, dists)]
 
@@ -128,6 +130,13 @@ class Index:
         return bool(articles) and all(live.get(a.source) == a.sha256 for a in articles)
 
     # --- writing -------------------------------------------------------------------------------------
+
+    def forget(self, sources: Sequence[str]) -> int:
+        """Remove `sources` from the index (their manifest entries first, so readers stop trusting their chunks at
+        once); the number of chunks deleted."""
+        for i in range(0, len(sources), _BATCH):
+            self._manifest.delete(ids=list(sources[i:i + _BATCH]))
+        return self._sweep()
 
     def ingest(self, paths: Sequence[Path], embed: Callable[[list[str]], list[list[float]]],
                log: Callable[[str], None] = _stderr) -> IngestReport:
@@ -154,7 +163,8 @@ class Index:
             if sum(len(c) for _, c in pending) >= _BATCH or number == len(changed):
                 self._store(pending, embed)
                 report.chunks_added += sum(len(c) for _, c in pending)
-                log(f"  {report.chunks_added}/{total} chunk(s) stored ({number}/{len(changed)} article(s))")
+                rate = report.chunks_added / (time.perf_counter() - started)
+                log(f"  {report.chunks_added}/{total} chunk(s) stored ({number}/{len(changed)} article(s), {rate:.0f} chunks/s)")
                 pending = []
         present = {a.source for a in scan.articles} | set(scan.skipped)
         gone = [s for s in live if s not in present and any(s.startswith(f"{folder}/") for folder in scan.folders)]

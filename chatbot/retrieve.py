@@ -1,15 +1,17 @@
 """Hybrid retrieval: dense search in Chroma fused with BM25 by reciprocal rank fusion.
 
 Why both: a paraphrase shares no words with its answer (dense finds it), a rare name like
-"Thuaiban" is a weak signal for MiniLM (BM25 finds it). Several queries (the question, its
-standalone rewrite, the previous turn) are fused too, so a bad rewrite can't lose the context.
+"Thuaiban" is a weak signal for MiniLM (BM25 finds it; in a library MiniLM puts any list of names
+near "Who is X?", so at equal fused scores the lexical match comes first). Several queries (the
+question, its standalone rewrite, the previous question and answer) are fused too, so a bad rewrite
+can't lose the context.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,13 +46,15 @@ class BM25:
             idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
             self._postings[term] = (ids, idf * tf * (k1 + 1) / (tf + norm[ids]))
 
-    def top(self, query: list[str], n: int) -> list[tuple[int, float]]:
-        """Best `n` (document index, score) pairs with a positive score."""
+    def top(self, query: list[str], n: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Best `n` (document index, score) pairs with a positive score (among the `allowed` documents, a mask, if given)."""
         scores = np.zeros(self.n, dtype=np.float32)
         for term in set(query):
             if term in self._postings:
                 ids, weights = self._postings[term]
                 scores[ids] += weights
+        if allowed is not None:
+            scores[~allowed] = 0.0
         if not self.n:
             return []
         best = np.argpartition(-scores, min(n, self.n) - 1)[:n]
@@ -81,18 +85,20 @@ class HybridSearch:
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._bm25 = BM25([content_terms(c.text) for c in self.chunks])
 
-    def search(self, queries: Sequence[tuple[str, float]], k: int) -> list[Passage]:
-        """Top `k` chunks for weighted `queries`; the first query's dense similarity is reported."""
+    def search(self, queries: Sequence[tuple[str, float]], k: int, sources: Collection[str] | None = None) -> list[Passage]:
+        """Top `k` chunks for weighted `queries` (of `sources` only, if given); the first query's dense similarity is reported."""
         fused: dict[int, float] = defaultdict(float)
         similarity: dict[int, float] = {}
         depth = max(2 * k, 10)
+        scope = sorted(sources) if sources else None
+        allowed = np.array([c.source in sources for c in self.chunks], dtype=bool) if sources else None
         for position, (query, weight) in enumerate(queries):
             if not query.strip():
                 continue
-            dense = [(self._by_id[cid], sim) for cid, sim in self.index.dense(self.embeddings.embed_query(query), depth)
+            dense = [(self._by_id[cid], sim) for cid, sim in self.index.dense(self.embeddings.embed_query(query), depth, scope)
                      if cid in self._by_id]
-            lexical = self._bm25.top(content_terms(query), depth)
-            for ranking in (dense, lexical):
+            lexical = self._bm25.top(content_terms(query), depth, allowed)
+            for ranking in (lexical, dense):  # at equal fused scores, a rare word's match outranks a dense neighbour
                 for rank, (i, _) in enumerate(ranking):
                     fused[i] += weight / (self.rrf_k + rank + 1)
             if position == 0:

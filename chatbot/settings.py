@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     n_ctx: int = Field(4096, ge=512, description="Context window of the embedded model.")
     n_threads: int = Field(max(1, os.cpu_count() or 1), ge=1, description="CPU threads for the embedded model.")
     max_answer_tokens: int = Field(120, ge=8, description="Longest answer the model may write.")
-    context_token_budget: int = Field(1800, ge=0, description="A corpus up to this many tokens is shown whole, as a cached prefix; "
-                                                              "larger ones are answered from retrieved passages.")
+    context_token_budget: int = Field(1800, ge=0, description="The articles in scope up to this many tokens are shown whole, as a "
+                                                              "cached prefix; past it, the one article retrieval points to "
+                                                              "is, if it fits; else retrieved passages.")
     history_token_budget: int = Field(400, ge=0, description="Most recent chat turns kept for the model, in tokens.")
     history_turns: int = Field(2, ge=0, description="Earlier exchanges (question and answer) a follow-up is read with: "
                                                    "a fixed window keeps its cost flat however long the chat.")
@@ -64,6 +65,14 @@ class Settings(BaseSettings):
     extract_candidates: int = Field(3, ge=1, description="Best-matching sentences asked whether they answer the question.")
     short_answer_threshold: float = Field(0.45, ge=0.0, le=1.0,
                                           description="The same for answers of a few words, which the judge rates lower even when right.")
+
+    upload_dir: Path = Field(Path("uploads"), description="Where articles added in the browser are kept, a folder per "
+                             "browser session, until the session expires.")
+    shared_uploads: bool = Field(False, description="Articles added in the browser are seen by every reader, not only by "
+                                 "the browser session that added them.")
+    max_upload_bytes: int = Field(1_000_000, ge=1, description="Largest article a reader may add in the browser.")
+    max_uploads: int = Field(5, ge=0, description="Most articles one browser session may add.")
+    upload_ttl_s: int = Field(3600, ge=1, description="A browser session unused this long has its articles removed.")
 
     host: str = Field("127.0.0.1", description="Address the app binds to.")
     port: int = Field(7860, description="Port the app listens on.")

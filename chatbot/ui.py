@@ -18,11 +18,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 from chatbot.answer import Chatbot  # noqa: E402
+from chatbot.corpus import ARTICLE_SUFFIXES  # noqa: E402
 from chatbot.errors import ChatbotError  # noqa: E402
 from chatbot.inputs import Message  # noqa: E402
 from chatbot.reply import Citation, Reply  # noqa: E402
 from chatbot.settings import Settings, get_settings  # noqa: E402
 from chatbot.startup import load_chatbot  # noqa: E402
+from chatbot.uploads import Uploads, is_session, new_session  # noqa: E402
 
 __all__ = ["create_blocks", "serve", "status_html", "EXAMPLES", "STATUS_CLASS"]
 
@@ -33,6 +35,9 @@ _MARK = 'style="background:#fde68a;color:#111;padding:0 2px;border-radius:2px"'
 STATUS_CLASS = "checking"
 _WORKING = "Finding the answer in the article and checking it…"
 _CONTEXT_CHARS = 280
+_WHOLE_LIBRARY = 3  # more articles than this are shown one at a time
+_ALL = ""  # the picker's value for "All articles"
+_PROGRESS = gr.Progress()  # a default Gradio replaces with the event's own progress bar
 
 
 def _source_texts(bot: Chatbot) -> dict[str, str]:
@@ -85,10 +90,15 @@ def sources_html(reply: Reply | None, texts: dict[str, str]) -> str:
                    for c in reply.citations)
 
 
-def article_html(texts: dict[str, str], citations: list[Citation]) -> str:
-    """Every article, with the spans cited by the latest answer highlighted."""
+def article_html(texts: dict[str, str], citations: list[Citation], scope: str = "") -> str:
+    """The article(s) being talked about, with the spans cited by the latest answer highlighted: the one picked, else
+    every article of a small corpus, else the cited ones (a library is read an article at a time)."""
+    cited = {c.source for c in citations if c.source in texts}
+    shown = sorted({scope} | cited) if scope in texts else sorted(texts) if len(texts) <= _WHOLE_LIBRARY else sorted(cited)
+    if not shown:
+        return f"<p><em>{len(texts)} articles: pick one above to read it here; the articles an answer cites appear here.</em></p>"
     blocks = []
-    for source in sorted(texts):
+    for source in shown:
         text = texts[source]
         spans = sorted((c.start, c.end, c.n) for c in citations if c.source == source and text[c.start:c.end] == c.text)
         out, cursor = [], 0
@@ -109,13 +119,29 @@ def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) 
     settings = settings or get_settings()
     bot = bot or load_chatbot(settings)
     texts = _source_texts(bot)
+    uploads = Uploads(settings, bot)
 
-    def respond(message: str, chat: list[dict[str, Any]], history: list[Message]) -> Iterator[tuple[Any, ...]]:
+    def choices(session: str) -> list[tuple[str, str]]:
+        visible = uploads.visible(session) if session else bot.router.library
+        return [("All articles", _ALL), *((f"{bot.router.title(s)} ({s})", s) for s in visible)]
+
+    def start(session: str) -> tuple[Any, ...]:
+        """A page load: the browser's session (a new one the first time), its uploads' clock restarted, expired ones gone."""
+        session = session if is_session(session or "") else new_session()
+        uploads.sweep()
+        uploads.touch(session)
+        return session, gr.update(choices=choices(session))
+
+    def respond(message: str, chat: list[dict[str, Any]], history: list[Message], scope: str,
+                session: str) -> Iterator[tuple[Any, ...]]:
         chat = [*chat, {"role": "user", "content": html.escape(message)}, {"role": "assistant", "content": status_html("", _WORKING)}]
         yield "", chat, history, gr.skip(), gr.skip()
         shown = ""
         try:
-            for part in bot.stream(message, history):
+            if is_session(session or ""):  # else the page's load event is still under way: the library alone
+                uploads.touch(session)
+            library = uploads.visible(session) if is_session(session or "") else None
+            for part in bot.stream(message, history, [scope] if scope else library):
                 if isinstance(part, str):  # a sentence that passed verification, with its markers
                     shown += part
                     chat[-1] = {"role": "assistant", "content": status_html(shown)}
@@ -124,27 +150,51 @@ def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) 
                     chat[-1] = {"role": "assistant", "content": answer_markdown(part, texts)}
                     history = [*history, Message(role="user", content=part.question),
                                Message(role="assistant", content=part.answer)]
-                    yield "", chat, history, sources_html(part, texts), article_html(texts, part.citations)
+                    yield "", chat, history, sources_html(part, texts), article_html(texts, part.citations, scope)
         except ChatbotError as exc:
             chat[-1] = {"role": "assistant", "content": f"> ⚠ *{html.escape(str(exc))}*"}
             yield message, chat, history, gr.skip(), gr.skip()
 
-    def ask(question: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Answer `question` given earlier {"role", "content"} messages; returns the `chatbot ask --json` object."""
+    def ask(question: str, history: list[dict[str, Any]] | None = None, sources: list[str] | None = None) -> dict[str, Any]:
+        """Answer `question` given earlier {"role", "content"} messages, from the indexed articles `sources` (default:
+        the library, readers' private uploads aside); returns the `chatbot ask --json` object."""
         try:
-            return bot.ask(question, history or []).to_json()  # type: ignore[arg-type]
+            return bot.ask(question, history or [], sources or None).to_json()  # type: ignore[arg-type]
         except ChatbotError as exc:
             raise gr.Error(str(exc)) from None
 
-    def new_conversation() -> tuple[Any, ...]:
-        return [], [], "", sources_html(None, texts), article_html(texts, [])
+    def new_conversation(scope: str) -> tuple[Any, ...]:
+        return [], [], "", sources_html(None, texts), article_html(texts, [], scope)
+
+    def add_article(file: str | None, pasted: str, title: str, session: str,
+                    progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
+        """Check, index and select a reader's article; one line saying why when it can't be used."""
+        what = Path(file).name if file else "the pasted text"
+        try:
+            if file:
+                if not file.lower().endswith(ARTICLE_SUFFIXES):
+                    raise ChatbotError("add a .txt or .md file")
+                name, data = Path(file).name, Path(file).read_bytes()
+            elif pasted.strip():
+                name, data = title or "pasted article", pasted.encode("utf-8")
+            else:
+                raise ChatbotError("choose a .txt or .md file, or paste the article's text")
+            progress(0.1, desc="Reading, embedding and indexing the article…")
+            source = uploads.add(session, name, data, title)
+        except ChatbotError as exc:
+            return f"⚠ {html.escape(what)}: {html.escape(str(exc))}", gr.skip(), gr.skip(), None, gr.skip()  # pasted text stays
+        texts[source] = Path(source).read_text(encoding="utf-8")
+        return (f"Added **{html.escape(bot.router.title(source))}** ({html.escape(what)}): ask about it below.",
+                gr.update(choices=choices(session), value=source), article_html(texts, [], source), None, "")
 
     with gr.Blocks(title="Ask the Article", analytics_enabled=False) as blocks:
         gr.Markdown("## Ask the Article\nAnswers come only from the article, with numbered citations; "
                     "open a citation to see the passage in context.")
         history = gr.State([])
+        session = gr.BrowserState("", storage_key="ask-the-article-session")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
+                picker = gr.Dropdown(choices(""), value=_ALL, label="Ask about", filterable=True, elem_id="scope")
                 chat = gr.Chatbot(label="Conversation", height=460, sanitize_html=True, allow_tags=False,
                                   elem_id="chat")
                 question = gr.Textbox(label="Your question", placeholder="Ask about the article…", max_lines=4,
@@ -153,16 +203,30 @@ def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) 
                     send = gr.Button("Ask", variant="primary", elem_id="ask")
                     clear = gr.Button("New conversation", elem_id="new-conversation")
                 gr.Examples(EXAMPLES, inputs=question, label="Try")
+                with gr.Accordion("Add your own article", open=False, elem_id="add-article"):
+                    limit = f"up to {settings.max_upload_bytes / 1e6:g} MB, {settings.max_uploads} per session"
+                    upload = gr.File(label=f"A .txt or .md file ({limit})", file_types=list(ARTICLE_SUFFIXES),
+                                     type="filepath", elem_id="upload")
+                    pasted = gr.Textbox(label="…or paste its text", lines=4, elem_id="paste")
+                    title = gr.Textbox(label="Title (optional)", max_lines=1, elem_id="upload-title")
+                    add = gr.Button("Add article", elem_id="add")
+                    added = gr.Markdown(("Only you see it" if not settings.shared_uploads else "Every reader sees it") +
+                                        f"; it is removed after {settings.upload_ttl_s // 60} minutes unused.",
+                                        elem_id="upload-status")
             with gr.Column(scale=2, min_width=300):
                 with gr.Accordion("Cited passages", open=True):
                     sources = gr.HTML(sources_html(None, texts), elem_id="sources")
                 with gr.Accordion("The article", open=True):
                     article = gr.HTML(article_html(texts, []), elem_id="article")
         outputs = [question, chat, history, sources, article]
+        blocks.load(start, session, [session, picker], api_visibility="private")
         for event in (question.submit, send.click):
-            event(respond, [question, chat, history], outputs, api_visibility="private")
-        clear.click(new_conversation, None, outputs, api_visibility="private")
-        gr.api(ask, api_name="ask")
+            event(respond, [question, chat, history, picker, session], outputs, api_visibility="private", concurrency_id="model")
+        add.click(add_article, [upload, pasted, title, session], [added, picker, article, upload, pasted],
+                  api_visibility="private", concurrency_id="model")
+        clear.click(new_conversation, picker, outputs, api_visibility="private")
+        picker.change(lambda scope: article_html(texts, [], scope), picker, article, api_visibility="private")
+        gr.api(ask, api_name="ask", concurrency_id="model")
     blocks.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.max_queue)
     return blocks
 

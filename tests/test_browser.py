@@ -124,3 +124,35 @@ def test_markup_in_questions_and_articles_runs_nothing(browser, live_server: str
     assert page.evaluate("window.__xss") is None and dialogs == []
     assert page.locator("#article img, #article script, #chat img[src='x']").count() == 0
     assert foreign == [], f"requests to other hosts: {foreign}"
+
+
+def _add_article(page, path: Path) -> str:  # type: ignore[no-untyped-def]
+    """Add a file in the "Add your own article" panel; the status line it gets."""
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.wait_for_function("document.querySelector('#upload') && !document.querySelector('#upload .uploading')", timeout=30_000)
+    page.click("#add")
+    # Done: the line about this file (not the last one under Gradio's running timer).
+    done = f"""(t => t.includes({path.name!r}) && !/^\\d+\\.\\ds/.test(t))(document.querySelector('#upload-status').innerText)"""
+    page.wait_for_function(done, timeout=180_000)
+    return str(page.locator("#upload-status").inner_text())
+
+
+def test_reader_adds_an_article_asks_about_it_and_only_they_see_it(browser, live_server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "harbour-notes.txt"
+    notes.write_text("Harbour Notes\n\nThe Zorbian river festival was founded in 1871 by Mara Quell. "
+                     "It is held every May in the old port.\n", encoding="utf-8")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    page = open_page(browser, live_server, 1280, 900, [])
+    page.locator("#add-article").get_by_text("Add your own article").click()
+    assert "⚠ photo.txt: that is a binary file" in _add_article(page, binary)
+    assert "Added Harbour Notes (harbour-notes.txt)" in _add_article(page, notes)
+    answer = ask(page, "Who founded the Zorbian river festival?")[-1][0]
+    assert "Mara Quell" in answer and "[1]" in answer
+    page.locator("#chat .message-row").last.locator("details summary").first.click()
+    assert "uploads/" in page.locator("#chat .message-row").last.locator("details summary").first.inner_text()
+    page.reload(wait_until="load")  # the same browser session: its article is still there
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert "Mara Quell" in ask(page, "Who founded the Zorbian river festival?")[-1][0]
+    stranger = open_page(browser, live_server, 1280, 900, [])  # another browser session: never sees it
+    assert "doesn't say" in ask(stranger, "Who founded the Zorbian river festival?")[-1][0]

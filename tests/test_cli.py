@@ -47,6 +47,16 @@ def test_plain_ask_prints_answer_then_passages(real_settings: Settings) -> None:
     assert "lawmaker" in result.stdout.lower() and "\n[1] corpus/iraq-militias-israel.txt:" in result.stdout
 
 
+@pytest.mark.slow
+def test_source_scopes_the_answer_and_an_unknown_one_is_one_line(real_settings: Settings) -> None:
+    scoped = run_cli("ask", "--json", "--source", "corpus/iraq-militias-israel.txt", "Who is Ahmed Kenani?", settings=real_settings)
+    assert scoped.returncode == 0, scoped.stderr
+    assert {c["source"] for c in json.loads(scoped.stdout)["citations"]} == {"corpus/iraq-militias-israel.txt"}
+    unknown = run_cli("ask", "--source", "corpus/nowhere.txt", "Who is Ahmed Kenani?", settings=real_settings)
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.startswith("error: not an indexed article: corpus/nowhere.txt") and unknown.stdout == ""
+
+
 @pytest.mark.parametrize("args, message", [
     (("ask", "   "), "question is empty"),
     (("ask", "x" * 100_000), "too long"),

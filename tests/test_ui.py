@@ -55,6 +55,19 @@ def test_planted_instructions_in_an_article_change_nothing(live_server: str) -> 
 
 
 @pytest.mark.slow
+def test_api_answers_from_the_articles_in_scope(live_server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(live_server, verbose=False)
+    reply = client.predict("Who is Ahmed Kenani?", [], ["corpus/iraq-militias-israel.txt"], api_name="/ask")
+    assert "lawmaker" in reply["answer"].lower()
+    assert {c["source"] for c in reply["citations"]} == {"corpus/iraq-militias-israel.txt"}
+    assert client.predict("Who is Ahmed Kenani?", [], ["corpus/hostile.txt"], api_name="/ask")["refused"]
+    with pytest.raises(Exception, match="not an indexed article"):
+        client.predict("Who is Ahmed Kenani?", [], ["corpus/nowhere.txt"], api_name="/ask")
+
+
+@pytest.mark.slow
 def test_blocks_mount_into_a_fastapi_app(bot, real_settings) -> None:  # type: ignore[no-untyped-def]
     import gradio as gr
     import uvicorn
@@ -101,3 +114,12 @@ def test_bad_input_through_the_api_is_a_friendly_error(live_server: str) -> None
         client.predict("   ", [], api_name="/ask")
     with pytest.raises(Exception, match="unknown role"):
         client.predict("Who?", [{"role": "wizard", "content": "x"}], api_name="/ask")
+
+
+def test_the_article_panel_shows_the_picked_article_or_a_small_corpus_whole_and_a_library_by_citation() -> None:
+    texts = {f"{name}.txt": f"Text of {name}." for name in "abcde"}
+    cited = [Citation(1, "d.txt", 0, 4, "Text")]
+    assert article_html({"a.txt": "A.", "b.txt": "B."}, []).count("<article") == 2
+    assert article_html(texts, [], "b.txt").count("<article") == 1 and 'data-source="b.txt"' in article_html(texts, [], "b.txt")
+    assert "pick one" in article_html(texts, []) and "<article" not in article_html(texts, [])
+    assert article_html(texts, cited).count("<article") == 1 and "<mark" in article_html(texts, cited)

@@ -42,10 +42,14 @@ def _fmt(cell: Cell | None, metric: str, signed: bool = False) -> str:
 
 
 def render_report(summary: Summary, failures: list[str], calibration: dict[str, Any] | None,
-                  pairs: dict[str, Any] | None = None) -> str:
+                  pairs: dict[str, Any] | None = None, library: dict[str, Any] | None = None) -> str:
     """The Markdown report."""
     lines = ["# Eval report", "", "Scores in % with 95% bootstrap intervals [low, high]; latencies in seconds; `–`: does not apply.",
              "`*` in the difference column: the paired bootstrap interval excludes 0 (a significant difference).", ""]
+    if library:
+        lines += [f"Corpus: the article and {library['distractors']} distractor articles from `{library['folder']}` "
+                  f"({library['articles']} articles, {library['chunks']} chunks; ingest {library['ingest']}); "
+                  f"peak memory of the eval process {library['peak_rss_mb']:.0f} MB.", ""]
     for split, pipelines in summary.items():
         names = [p for p in pipelines if p != "ours-minus-baseline"]
         header = names + (["ours − baseline"] if "ours-minus-baseline" in pipelines else [])
@@ -121,12 +125,12 @@ def _chart(summary: Summary, path: Path) -> None:
 
 
 def write_outputs(results: Sequence[ItemResult], summary: Summary, failures: list[str], calibration: dict[str, Any] | None,
-                  out_dir: Path, pairs: dict[str, Any] | None = None) -> None:
+                  out_dir: Path, pairs: dict[str, Any] | None = None, library: dict[str, Any] | None = None) -> None:
     """report.md, results.json (per item), summary.json, metrics.png and ragas-<pipeline>-<split>.jsonl in `out_dir`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.md").write_text(render_report(summary, failures, calibration, pairs), encoding="utf-8")
+    (out_dir / "report.md").write_text(render_report(summary, failures, calibration, pairs, library), encoding="utf-8")
     (out_dir / "results.json").write_text(json.dumps([asdict(r) for r in results], indent=1, ensure_ascii=False), encoding="utf-8")
-    outcome = {"splits": summary, "judge_calibration": calibration, "verifier_pairs": pairs}
+    outcome = {"splits": summary, "judge_calibration": calibration, "verifier_pairs": pairs, "library": library}
     (out_dir / "summary.json").write_text(json.dumps(outcome, indent=1), encoding="utf-8")
     _chart(summary, out_dir / "metrics.png")
     for split, pipelines in summary.items():

@@ -6,6 +6,7 @@ Why one function: the CLI stays a thin shell, and a test or notebook runs exactl
 
 from __future__ import annotations
 
+import resource
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,15 +39,33 @@ class SuiteOptions:
     baseline_limit: int = 0
     calibration: Path | None = CALIBRATION_PATH
     verifier_pairs: Path | None = PAIRS_PATH
+    distractors: Path | None = None
+
+
+def _library(settings: Settings, folder: Path) -> tuple[Settings, dict[str, Any]]:
+    """Settings whose index holds the corpus and the distractor articles of `folder` (an index of its own, ingested
+    here when new or changed), and what the report says of that library."""
+    from chatbot.index import Index
+
+    settings = settings.model_copy(update={"index_dir": settings.index_dir.with_name(f"{settings.index_dir.name}-{folder.name}")})
+    report = Index(settings).ingest([settings.corpus_dir, folder], get_embeddings().embed_documents)
+    rate = f"{report.chunks_added / report.seconds:.0f} chunks/s" if report.chunks_added else "already done"
+    return settings, {"folder": str(folder), "distractors": len(scan_corpus([folder]).articles), "articles": report.files,
+                      "chunks": report.chunks_added + report.chunks_kept, "ingest": rate}
 
 
 def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
     """Run the suite, write the outputs, print the report; returns the gate's failures."""
     from chatbot.startup import load_chatbot
 
+    library: dict[str, Any] | None = None
+    if options.distractors is not None:
+        settings, library = _library(settings, options.distractors)
     bot = load_chatbot(settings)
     articles = scan_corpus([settings.corpus_dir]).articles
     texts = {a.source: a.text for a in articles}
+    if options.distractors is not None:
+        articles += scan_corpus([options.distractors]).articles
     sets = {options.question_set.stem: options.question_set} if options.question_set else \
         {split: split_path(split) for split in options.splits}
     embeddings = get_embeddings()
@@ -72,7 +91,9 @@ def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
         pairs = score_pairs(bot.verifier, load_pairs(options.verifier_pairs))
     summary = summarise(results)
     failures = check_thresholds(summary, options.thresholds)
-    write_outputs(results, summary, failures, calibration, options.out, pairs)
+    if library is not None:
+        library["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    write_outputs(results, summary, failures, calibration, options.out, pairs, library)
     print((options.out / "report.md").read_text(encoding="utf-8"))
     print(f"Wrote {options.out}/report.md, results.json, summary.json, metrics.png, ragas-*.jsonl "
           f"({judge.calls} judge calls)", file=sys.stderr)

@@ -1,0 +1,107 @@
+"""Routing: which text the model is shown for a question, between retrieval and the answer.
+
+Why whole articles: the small model answers best, and fastest, from a whole article held as a fixed prompt prefix
+whose KV state is cached (a turn prefills only the question). So the scope (the articles a reader chose, or the
+whole library) is shown whole when it fits the context budget; otherwise retrieval picks the article its best
+passages come from and that article is shown whole; only an article too long for the budget is answered from
+its retrieved passages. Either way an answer may cite only sentences the model was shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from chatbot.chunks import Chunk
+from chatbot.errors import ChatbotError
+from chatbot.retrieve import Passage
+
+__all__ = ["Context", "Router"]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the model is shown: `text` for the prompt, `chunks` the only evidence an answer may cite; `whole`
+    when they are whole articles (a fixed prefix, its state cached), not passages retrieved for this question."""
+
+    text: str
+    chunks: tuple[Chunk, ...]
+    whole: bool
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({c.source for c in self.chunks})
+
+
+class Router:
+    """Chooses the Context of a question from the indexed chunks (in reading order), within a token budget."""
+
+    def __init__(self, chunks: Sequence[Chunk], count_tokens: Callable[[str], int], budget: int,
+                 private: Callable[[str], bool] = lambda source: False) -> None:
+        self._private = private
+        self._articles: dict[str, list[Chunk]] = defaultdict(list)
+        for chunk in chunks:
+            self._articles[chunk.source].append(chunk)
+        self._count_tokens = count_tokens
+        self._budget = budget
+        self._tokens: dict[str, int] = {}
+
+    @property
+    def sources(self) -> list[str]:
+        """Every indexed article, private uploads included."""
+        return sorted(self._articles)
+
+    @property
+    def library(self) -> list[str]:
+        """The articles everyone may ask about: all but readers' private uploads."""
+        return [s for s in self.sources if not self._private(s)]
+
+    def title(self, source: str) -> str:
+        """An article's first line (its headline), for pickers."""
+        chunks = self._articles.get(source)
+        first = chunks[0].text.strip().splitlines() if chunks else []
+        return first[0][:120] if first else source
+
+    def scope(self, sources: Collection[str] | None) -> list[str]:
+        """The indexed sources a question may draw on: those asked for (each must be indexed), or the library."""
+        if not sources:
+            return self.library
+        unknown = sorted(set(sources) - set(self._articles))
+        if unknown:
+            raise ChatbotError(f"not an indexed article: {', '.join(unknown)} (run `chatbot ingest PATH` to add it; "
+                               f"indexed: {len(self._articles)} article(s))")
+        return sorted(set(sources))
+
+    def _size(self, source: str) -> int:
+        if source not in self._tokens:
+            self._tokens[source] = self._count_tokens("\n".join(c.text for c in self._articles[source]))
+        return self._tokens[source]
+
+    def whole(self, sources: Sequence[str]) -> Context | None:
+        """`sources` shown whole (each headed by its name when there are several), or None past the budget."""
+        if sum(self._size(s) for s in sources) > self._budget:
+            return None
+        lines: list[str] = []
+        chunks = [c for s in sorted(sources) for c in self._articles[s]]
+        for chunk in chunks:
+            if len(sources) > 1 and chunk.index == 0:
+                lines.append(f"[{chunk.source}]")
+            lines.append(chunk.text)
+        return Context("\n".join(lines), tuple(chunks), True)
+
+    def route(self, sources: Sequence[str], passages: Sequence[Passage]) -> Context:
+        """The scope whole if it fits; else the article the retrieved passages point to most, whole if it fits;
+        else the passages themselves."""
+        context = self.whole(sources)
+        if context is not None or not passages:
+            return context or Context("", (), False)
+        votes: dict[str, float] = defaultdict(float)
+        for passage in passages:
+            votes[passage.chunk.source] += passage.score
+        chosen = max(votes, key=lambda s: votes[s])
+        context = self.whole([chosen])
+        if context is not None:
+            return context
+        ordered = sorted(passages, key=lambda p: (p.chunk.source, p.chunk.start))
+        return Context("\n".join(f"[{p.chunk.source}] {p.chunk.text}" for p in ordered), tuple(p.chunk for p in ordered), False)

@@ -1,0 +1,54 @@
+import pytest
+
+from chatbot.chunks import Chunk
+from chatbot.errors import ChatbotError
+from chatbot.retrieve import Passage
+from chatbot.route import Router
+
+
+def _chunks() -> list[Chunk]:
+    return [Chunk("a.txt", 0, 0, 20, "Alpha headline\nFirst."), Chunk("a.txt", 1, 21, 40, "Alpha second chunk."),
+            Chunk("b.txt", 0, 0, 30, "Beta headline\nA much longer beta article text."),
+            Chunk("c.txt", 0, 0, 12, "Gamma short.")]
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _passage(source: str, index: int, score: float) -> Passage:
+    chunk = next(c for c in _chunks() if c.source == source and c.index == index)
+    return Passage(chunk, score, 0.0)
+
+
+def test_a_scope_that_fits_is_shown_whole_with_a_name_per_article() -> None:
+    context = Router(_chunks(), _words, budget=100).route(["a.txt", "c.txt"], [])
+    assert context.whole and context.sources == ["a.txt", "c.txt"]
+    assert context.text == "[a.txt]\nAlpha headline\nFirst.\nAlpha second chunk.\n[c.txt]\nGamma short."
+
+
+def test_one_article_is_shown_as_it_is_so_its_cached_prefix_stays_valid() -> None:
+    context = Router(_chunks(), _words, budget=100).route(["a.txt"], [])
+    assert context.text == "Alpha headline\nFirst.\nAlpha second chunk."
+
+
+def test_a_library_past_the_budget_shows_the_article_its_best_passages_come_from() -> None:
+    router = Router(_chunks(), _words, budget=9)
+    passages = [_passage("b.txt", 0, 0.03), _passage("a.txt", 0, 0.02), _passage("a.txt", 1, 0.02)]
+    context = router.route(router.sources, passages)
+    assert context.whole and context.sources == ["a.txt"] and len(context.chunks) == 2
+
+
+def test_an_article_past_the_budget_is_answered_from_its_passages() -> None:
+    router = Router(_chunks(), _words, budget=2)
+    context = router.route(router.sources, [_passage("b.txt", 0, 0.03), _passage("a.txt", 1, 0.01)])
+    assert not context.whole and context.sources == ["a.txt", "b.txt"]  # the passages retrieved, whichever article
+    assert context.text == "[a.txt] Alpha second chunk.\n[b.txt] Beta headline\nA much longer beta article text."
+
+
+def test_scope_names_only_indexed_articles_and_titles_are_headlines() -> None:
+    router = Router(_chunks(), _words, budget=100)
+    assert router.scope(None) == ["a.txt", "b.txt", "c.txt"] and router.scope(["c.txt"]) == ["c.txt"]
+    assert router.title("b.txt") == "Beta headline"
+    with pytest.raises(ChatbotError, match="not an indexed article: z.txt"):
+        router.scope(["z.txt", "a.txt"])
