@@ -332,7 +332,7 @@ class Chatbot:
 
     def ask(self, question: str, history: list[Message] | None = None, sources: Collection[str] | None = None) -> Reply:
         """Answer `question` given the conversation so far (a list of user/assistant messages), from the articles
-        `sources` (indexed source ids; default: all): the streamed Reply."""
+        `sources` (indexed source ids; default: the library, readers' private uploads aside): the streamed Reply."""
         *_, reply = self.stream(question, history, sources)
         assert isinstance(reply, Reply)
         return reply

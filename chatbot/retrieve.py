@@ -91,7 +91,8 @@ class HybridSearch:
         similarity: dict[int, float] = {}
         depth = max(2 * k, 10)
         scope = sorted(sources) if sources else None
-        allowed = np.array([c.source in sources for c in self.chunks], dtype=bool) if sources else None
+        wanted = set(scope or ())  # a library's scope is hundreds of sources: look each chunk's up in a set
+        allowed = np.array([c.source in wanted for c in self.chunks], dtype=bool) if scope else None
         for position, (query, weight) in enumerate(queries):
             if not query.strip():
                 continue

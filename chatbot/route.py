@@ -80,8 +80,11 @@ class Router:
 
     def whole(self, sources: Sequence[str]) -> Context | None:
         """`sources` shown whole (each headed by its name when there are several), or None past the budget."""
-        if sum(self._size(s) for s in sources) > self._budget:
-            return None
+        total = 0
+        for source in sources:  # stop at the budget: a library's articles needn't all be counted
+            total += self._size(source)
+            if total > self._budget:
+                return None
         lines: list[str] = []
         chunks = [c for s in sorted(sources) for c in self._articles[s]]
         for chunk in chunks:

@@ -138,9 +138,10 @@ def create_blocks(settings: Settings | None = None, bot: Chatbot | None = None) 
         yield "", chat, history, gr.skip(), gr.skip()
         shown = ""
         try:
-            if is_session(session or ""):  # else the page's load event is still under way: the library alone
+            library = None  # until the page's load event has given the browser its session: the library alone
+            if is_session(session or ""):
                 uploads.touch(session)
-            library = uploads.visible(session) if is_session(session or "") else None
+                library = uploads.visible(session)
             for part in bot.stream(message, history, [scope] if scope else library):
                 if isinstance(part, str):  # a sentence that passed verification, with its markers
                     shown += part

@@ -74,11 +74,8 @@ class Uploads:
 
     def visible(self, session: str) -> list[str]:
         """The sources a session may ask about: the library, and its own uploads (every upload, when shared)."""
-        indexed = set(self.bot.router.sources)
-        return sorted(s for s in indexed if not self.is_upload(s)) + [s for s in self._sources(self._folder(session)) if s in indexed]
-
-    def is_upload(self, source: str) -> bool:
-        return source.startswith(f"{source_id(self.root)}/")
+        library, indexed = self.bot.router.library, set(self.bot.router.sources)
+        return library + [s for s in self._sources(self._folder(session)) if s in indexed and s not in library]
 
     def touch(self, session: str) -> None:
         """Mark the session as in use (its uploads' clock restarts)."""

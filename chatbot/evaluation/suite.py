@@ -42,15 +42,15 @@ class SuiteOptions:
     distractors: Path | None = None
 
 
-def _library(settings: Settings, folder: Path) -> tuple[Settings, dict[str, Any]]:
-    """Settings whose index holds the corpus and the distractor articles of `folder` (an index of its own, ingested
+def _library(settings: Settings, folder: Path, distractors: int) -> tuple[Settings, dict[str, Any]]:
+    """Settings whose index holds the corpus and the `distractors` articles of `folder` (an index of its own, ingested
     here when new or changed), and what the report says of that library."""
     from chatbot.index import Index
 
     settings = settings.model_copy(update={"index_dir": settings.index_dir.with_name(f"{settings.index_dir.name}-{folder.name}")})
     report = Index(settings).ingest([settings.corpus_dir, folder], get_embeddings().embed_documents)
     rate = f"{report.chunks_added / report.seconds:.0f} chunks/s" if report.chunks_added else "already done"
-    return settings, {"folder": str(folder), "distractors": len(scan_corpus([folder]).articles), "articles": report.files,
+    return settings, {"folder": str(folder), "distractors": distractors, "articles": report.files,
                       "chunks": report.chunks_added + report.chunks_kept, "ingest": rate}
 
 
@@ -59,13 +59,13 @@ def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
     from chatbot.startup import load_chatbot
 
     library: dict[str, Any] | None = None
+    distractors = scan_corpus([options.distractors]).articles if options.distractors is not None else []
     if options.distractors is not None:
-        settings, library = _library(settings, options.distractors)
+        settings, library = _library(settings, options.distractors, len(distractors))
     bot = load_chatbot(settings)
     articles = scan_corpus([settings.corpus_dir]).articles
     texts = {a.source: a.text for a in articles}
-    if options.distractors is not None:
-        articles += scan_corpus([options.distractors]).articles
+    articles += distractors
     sets = {options.question_set.stem: options.question_set} if options.question_set else \
         {split: split_path(split) for split in options.splits}
     embeddings = get_embeddings()
