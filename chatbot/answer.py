@@ -144,10 +144,29 @@ class Chatbot:
         return self._system(context) if context is not None else SystemMessage("You rewrite questions.")
 
     def _route(self, state: dict[str, Any]) -> Context:
-        context = self.router.route(state["scope"], state["passages"])
+        context = self.router.route(state["scope"], state["passages"], self._earlier(state))
         if context.whole:
             self._warm(context)
         return context
+
+    def _earlier(self, state: dict[str, Any]) -> list[Passage]:
+        """Passages for the last exchange, for a follow-up that leans on it ("What is his job?") in a library too big
+        to show whole: they vote beside the question's own, so the follow-up stays with the article the chat is about
+        rather than one where "job" is frequent."""
+        history = state["history"]
+        if not history or not needs_context(state["question"]) or self.router.whole(state["scope"]) is not None:
+            return []
+        started = time.perf_counter()
+        queries = [(m["content"] if m["role"] == "user" else clean_draft(m["content"]), 1.0) for m in history[-2:]
+                   if m["role"] == "user" or not is_refusal(m["content"])]
+        passages = self._search(state, queries)
+        self._timed(state, "retrieve_s", started)
+        return passages
+
+    def _search(self, state: dict[str, Any], queries: list[tuple[str, float]]) -> list[Passage]:
+        """The best passages for weighted queries, within the question's scope."""
+        scope = state["scope"] if len(state["scope"]) < len(self.router.sources) else None
+        return self.search.search(queries, self.settings.top_k, scope)
 
     def _retrieve(self, state: dict[str, Any]) -> list[Passage]:
         started = time.perf_counter()
@@ -160,8 +179,7 @@ class Chatbot:
         answers = [m["content"] for m in state["history"] if m["role"] == "assistant" and not is_refusal(m["content"])]
         if answers:  # the last answer's words are its article's: in a library, a follow-up stays with its article
             queries.append((clean_draft(answers[-1]), 0.5))
-        scope = state["scope"] if len(state["scope"]) < len(self.router.sources) else None
-        passages = self.search.search(queries, self.settings.top_k, scope)
+        passages = self._search(state, queries)
         self._timed(state, "retrieve_s", started)
         return passages
 

@@ -28,7 +28,7 @@ _REFUSAL = re.compile(
     re.IGNORECASE)
 
 
-_PREAMBLE = re.compile(r"^(?:according to the article,?|(?:yes|no),? )?\s*"
+_PREAMBLE = re.compile(r"^(?:according to the article,?\s*|(?P<yes_no>yes|no),?\s*)?"
                        r"(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*)",
                        re.IGNORECASE)
 
@@ -42,7 +42,7 @@ def clean_draft(text: str) -> str:
     """The model's text without its own [n] markers, labels or stray whitespace."""
     text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = _PREAMBLE.sub("", " ".join(text.split()))
+    text = _PREAMBLE.sub(lambda m: f"{m['yes_no']}, " if m["yes_no"] else "", " ".join(text.split()))  # keep a yes or no
     return text[:1].upper() + text[1:]
 
 
@@ -182,16 +182,17 @@ class Verifier:
             return False
         if not _named(names(claim), match_keys(passage) | match_keys(question)):
             return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
-        new = match_keys(claim) - match_keys(question)
+        new = match_keys(_YES_NO.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
             return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))
         unseen = new - match_keys(passage)
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
-        """P(the evidence supports the claim); short claims are put in the context of the question."""
+        """P(the evidence supports the claim); short claims and yes/no replies are put in the context of the question
+        (a "Yes, …" asserts what the question asks, not only what follows it)."""
         passage = " ".join(e.span.text for e in evidence)
-        statement = f'The answer to "{question}" is: {claim}' if is_short(claim) else claim
+        statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
         return self._judge(passage, statement)
 
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence]) -> bool:

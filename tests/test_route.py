@@ -39,6 +39,15 @@ def test_a_library_past_the_budget_shows_the_article_its_best_passages_come_from
     assert context.whole and context.sources == ["a.txt"] and len(context.chunks) == 2
 
 
+def test_a_follow_up_stays_with_the_article_the_chat_was_about_unless_its_own_passages_outvote_it() -> None:
+    router = Router(_chunks(), _words, budget=9)
+    own = [_passage("b.txt", 0, 0.03), _passage("a.txt", 1, 0.02)]  # "What is his job?" alone points at b
+    earlier = [_passage("a.txt", 0, 0.03), _passage("a.txt", 1, 0.01)]  # the last exchange was about a
+    assert router.route(router.sources, own).sources == ["b.txt"]
+    assert router.route(router.sources, own, earlier).sources == ["a.txt"]
+    assert router.route(router.sources, [_passage("b.txt", 0, 0.09)], earlier).sources == ["b.txt"]
+
+
 def test_an_article_past_the_budget_is_answered_from_its_passages() -> None:
     router = Router(_chunks(), _words, budget=2)
     context = router.route(router.sources, [_passage("b.txt", 0, 0.03), _passage("a.txt", 1, 0.01)])

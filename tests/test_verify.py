@@ -23,6 +23,12 @@ def test_clean_draft_drops_model_markers_and_labels() -> None:
     assert clean_draft("Answer: Two missions [3] went [1, 2].") == "Two missions went."
 
 
+def test_clean_draft_drops_a_preamble_but_keeps_the_yes_or_no_it_opened_with() -> None:
+    assert clean_draft("Yes, the article states that the U.S. committed to diplomacy.") == "Yes, the U.S. committed to diplomacy."
+    assert clean_draft("No the article says that nothing changed.") == "No, nothing changed."
+    assert clean_draft("According to the article, the article notes that oil pays.") == "Oil pays."
+
+
 @pytest.fixture(scope="module")
 def candidates() -> list[Evidence]:
     return [Evidence("a.txt", s) for s in split_sentences(ARTICLE.read_text(encoding="utf-8"))]
@@ -66,6 +72,11 @@ def test_a_bare_yes_or_no_must_answer_a_question_about_the_evidence(candidates: 
     verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
     question = "Does Iraq have formal diplomatic ties with Israel?"
     assert verifier.lexically_grounded("No.", question, verifier.attribute("No.", question, candidates))
+    # "yes" is the reply, not a word the evidence must hold: a yes is grounded as a no is
+    assert verifier.lexically_grounded("Yes.", question, verifier.attribute("Yes.", question, candidates))
+    claim = "Yes, the Iraqi government is backing the Palestinians."
+    question = "Is the Iraqi government backing the Palestinians?"
+    assert verifier.lexically_grounded(claim, question, verifier.attribute(claim, question, candidates))
     assert list(verifier.check("No.", "🤔🤔🤔", candidates)) == []  # a question about nothing has no yes or no
 
 
@@ -129,3 +140,14 @@ def test_a_claim_rated_below_its_own_swap_has_the_roles_reversed(candidates: lis
     evidence = verifier.attribute(right, question, candidates)
     assert verifier.supported(right, question, evidence)
     assert not verifier.supported(wrong, question, evidence)
+
+
+def test_a_yes_or_no_reply_is_judged_as_the_answer_to_its_question(candidates: list[Evidence]) -> None:
+    statements: list[str] = []
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: statements.append(claim) or 1.0, threshold=0.5)
+    question = "Did Iran agree to rein in the armed groups?"
+    verifier.judge_claim("Yes, Iran-backed armed groups launched attacks on Israel.", question, candidates[:1])
+    verifier.judge_claim("Iran-backed armed groups launched attacks on Israel.", question, candidates[:1])
+    assert statements == [f'The answer to "{question}" is: Yes, Iran-backed armed groups launched attacks on Israel.',
+                          "Iran-backed armed groups launched attacks on Israel."]
+
