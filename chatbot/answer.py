@@ -220,14 +220,26 @@ class Chatbot:
         return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "")
 
     def _answers(self, question: str, sentence: Supported) -> bool:
-        """Whether a supported draft sentence answers the question (a yes/no question's with its yes or no first).
+        """Whether a supported draft sentence answers the question (a yes/no question's with its yes or no first, the
+        one its evidence gives).
 
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
-        find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
+        find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?"), or puts a
+        "Yes" before a sentence that says no ("Yes, Tehran's stance, reportedly dismissive, …"), which the judge,
+        leaning to Yes, lets through.
         """
-        if is_yes_no(question) and not _LEAD.match(sentence.text):
-            return False
+        if is_yes_no(question):
+            lead = _LEAD.match(sentence.text)
+            evidence = " ".join(e.span.text for e in sentence.evidence)
+            if not lead or lead.group().strip(" ,.:;!").lower() != self._yes_or_no(question, evidence).lower():
+                return False
         return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
+
+    def _yes_or_no(self, question: str, passage: str) -> str:
+        """"Yes" or "No" to a yes/no question, as the model reads it from an article passage (its state kept): one
+        reading, with the calibrated bar, for a drafted answer and a quoted one alike."""
+        yes = self._yes(self.prompts["yes_no"].format(passage=passage, question=question), "\n\nQuestion:")
+        return "Yes" if yes >= self.settings.yes_threshold else "No"
 
     def _extracted(self, question: str, candidates: list[Evidence]) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
@@ -248,8 +260,7 @@ class Chatbot:
         text = _CONNECTIVE.sub("", best.span.text)
         text = text[:1].upper() + text[1:]
         if is_yes_no(question):
-            yes = self._yes(self.prompts["yes_no"].format(passage=best.span.text, question=question), "\n\nQuestion:")
-            text = f"{'Yes' if yes >= self.settings.yes_threshold else 'No'}: {text}"
+            text = f"{self._yes_or_no(question, best.span.text)}: {text}"
         return Supported(text, (best,))
 
     def _part(self, question: str, draft: str, candidates: list[Evidence]) -> Iterator[Supported]:
