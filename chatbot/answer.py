@@ -144,7 +144,7 @@ class Chatbot:
         return self._system(context) if context is not None else SystemMessage("You rewrite questions.")
 
     def _route(self, state: dict[str, Any]) -> Context:
-        context = self.router.route(state["scope"], state["passages"], self._earlier(state))
+        context = self.router.route(state["scope"], state["passages"], lambda: self._earlier(state))
         if context.whole:
             self._warm(context)
         return context
@@ -154,7 +154,7 @@ class Chatbot:
         to show whole: they vote beside the question's own, so the follow-up stays with the article the chat is about
         rather than one where "job" is frequent."""
         history = state["history"]
-        if not history or not needs_context(state["question"]) or self.router.whole(state["scope"]) is not None:
+        if not history or not needs_context(state["question"]):
             return []
         started = time.perf_counter()
         queries = [(m["content"] if m["role"] == "user" else clean_draft(m["content"]), 1.0) for m in history[-2:]

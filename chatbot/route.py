@@ -93,14 +93,15 @@ class Router:
             lines.append(chunk.text)
         return Context("\n".join(lines), tuple(chunks), True)
 
-    def route(self, sources: Sequence[str], passages: Sequence[Passage], earlier: Sequence[Passage] = ()) -> Context:
-        """The scope whole if it fits; else the article the retrieved passages (and those `earlier` in the chat) point
-        to most, whole if it fits; else the passages themselves."""
+    def route(self, sources: Sequence[str], passages: Sequence[Passage],
+              earlier: Callable[[], Sequence[Passage]] = lambda: ()) -> Context:
+        """The scope whole if it fits; else the article the retrieved passages (and those `earlier()` gives for the chat
+        so far, asked only then) point to most, whole if it fits; else the passages themselves."""
         context = self.whole(sources)
         if context is not None or not passages:
             return context or Context("", (), False)
         votes: dict[str, float] = defaultdict(float)
-        for passage in [*passages, *earlier]:
+        for passage in [*passages, *earlier()]:
             votes[passage.chunk.source] += passage.score
         chosen = max(votes, key=lambda s: votes[s])
         context = self.whole([chosen])
