@@ -257,11 +257,14 @@ class Chatbot:
                 (len(scored) > 1 and scored[0][0] - scored[-1][0] < self.settings.extract_margin):
             return None
         best = scored[0][1]
-        text = _CONNECTIVE.sub("", best.span.text)
+        return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
+
+    @staticmethod
+    def _quoted(evidence: Evidence, lead: str | None = None) -> Supported:
+        """An article sentence quoted as the answer, after a yes/no question's "Yes" or "No"."""
+        text = _CONNECTIVE.sub("", evidence.span.text)
         text = text[:1].upper() + text[1:]
-        if is_yes_no(question):
-            text = f"{self._yes_or_no(question, best.span.text)}: {text}"
-        return Supported(text, (best,))
+        return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
     def _part(self, question: str, draft: str, candidates: list[Evidence]) -> Iterator[Supported]:
         """One question's supported sentences: the draft's if they answer it, else the quoted sentence that does."""
@@ -270,6 +273,10 @@ class Chatbot:
             draft = draft[:1].upper() + draft[1:]
         checked = self._checked(draft, question, candidates)
         first = next(checked, None)
+        lead = _LEAD.match(first.text) if first is not None and is_yes_no(question) else None
+        if first is not None and lead and not match_keys(first.text[lead.end():]) - match_keys(question):
+            # "No." or "Yes, <the question restated>" says nothing the question didn't: quote the sentence that settles it
+            first, checked = self._quoted(first.evidence[0], lead.group().strip(" ,.:;!").capitalize()), iter(())
         if first is not None and self._answers(question, first):
             yield first
             yield from checked
