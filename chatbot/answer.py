@@ -220,20 +220,40 @@ class Chatbot:
         return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "")
 
     def _answers(self, question: str, sentence: Supported) -> bool:
-        """Whether a supported draft sentence answers the question (a yes/no question's with its yes or no first, the
-        one its evidence gives).
+        """Whether a supported draft sentence answers the question.
 
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
-        find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?"), or puts a
-        "Yes" before a sentence that says no ("Yes, Tehran's stance, reportedly dismissive, …"), which the judge,
-        leaning to Yes, lets through.
+        find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
         """
-        if is_yes_no(question):
-            lead = _LEAD.match(sentence.text)
-            evidence = " ".join(e.span.text for e in sentence.evidence)
-            if not lead or lead.group().strip(" ,.:;!").lower() != self._yes_or_no(question, evidence).lower():
-                return False
         return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
+
+    def _settled(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
+        """A yes/no question's reply from the draft's checked sentences, if the first leads with the yes or no the model
+        reads from the sentence it is cited to: kept when it says more than the question did; else (it only restates
+        the question: "No.", "Yes, <the question>") that sentence, quoted after the yes or no, if it is judged to
+        answer the question.
+
+        Why: the small model's drafts lean to Yes ("Yes, Tehran's stance, reportedly dismissive, …", which the judge
+        lets through) and often say no more than the question, while the sentence the verifier found for them is the
+        one that settles it. A draft whose yes or no the reading contradicts is not trusted either way: below the
+        bar the reading is "No" for any sentence beside the point too.
+        """
+        evidence = first.evidence[0]
+        lead = _LEAD.match(first.text)
+        if not lead or lead.group().strip(" ,.:;!").lower() != self._yes_or_no(question, evidence.span.text).lower():
+            return
+        if match_keys(first.text[lead.end():]) - match_keys(question):
+            if self._answers(question, first):
+                yield first
+                yield from rest
+        elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= self.settings.answerable_threshold:
+            yield self._quoted(evidence, lead.group().strip(" ,.:;!").capitalize())
+
+    def _kept(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
+        """The draft's checked sentences, if the first answers the question."""
+        if self._answers(question, first):
+            yield first
+            yield from rest
 
     def _yes_or_no(self, question: str, passage: str) -> str:
         """"Yes" or "No" to a yes/no question, as the model reads it from an article passage (its state kept): one
@@ -250,7 +270,7 @@ class Chatbot:
         well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
         margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence.
         """
-        sentences = [c for c in candidates if len(words(c.span.text)) >= _MIN_QUOTED_WORDS and _SENTENCE_END.search(c.span.text)]
+        sentences = [c for c in candidates if self._quotable(c)]
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
         scored = sorted(((self.answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
         if not scored or scored[0][0] < self.settings.extract_threshold or \
@@ -258,6 +278,11 @@ class Chatbot:
             return None
         best = scored[0][1]
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
+
+    @staticmethod
+    def _quotable(evidence: Evidence) -> bool:
+        """A whole sentence, long enough to stand alone as an answer (not a headline or a label)."""
+        return len(words(evidence.span.text)) >= _MIN_QUOTED_WORDS and bool(_SENTENCE_END.search(evidence.span.text))
 
     @staticmethod
     def _quoted(evidence: Evidence, lead: str | None = None) -> Supported:
@@ -273,13 +298,12 @@ class Chatbot:
             draft = draft[:1].upper() + draft[1:]
         checked = self._checked(draft, question, candidates)
         first = next(checked, None)
-        lead = _LEAD.match(first.text) if first is not None and is_yes_no(question) else None
-        if first is not None and lead and not match_keys(first.text[lead.end():]) - match_keys(question):
-            # "No." or "Yes, <the question restated>" says nothing the question didn't: quote the sentence that settles it
-            first, checked = self._quoted(first.evidence[0], lead.group().strip(" ,.:;!").capitalize()), iter(())
-        if first is not None and self._answers(question, first):
-            yield first
-            yield from checked
+        answered = False
+        if first is not None:
+            for sentence in (self._settled(question, first, checked) if is_yes_no(question) else self._kept(question, first, checked)):
+                answered = True
+                yield sentence
+        if answered:
             return
         extracted = self._extracted(question, candidates)
         if extracted is not None:
