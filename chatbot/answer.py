@@ -240,14 +240,15 @@ class Chatbot:
         """
         evidence = first.evidence[0]
         lead = _LEAD.match(first.text)
-        if not lead or lead.group().strip(" ,.:;!").lower() != self._yes_or_no(question, evidence.span.text).lower():
+        said = lead.group().strip(" ,.:;!").capitalize() if lead else ""
+        if not lead or said != self._yes_or_no(question, evidence.span.text):
             return
         if match_keys(first.text[lead.end():]) - match_keys(question):
             if self._answers(question, first):
                 yield first
                 yield from rest
         elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= self.settings.answerable_threshold:
-            yield self._quoted(evidence, lead.group().strip(" ,.:;!").capitalize())
+            yield self._quoted(evidence, said)
 
     def _kept(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
         """The draft's checked sentences, if the first answers the question."""
