@@ -206,18 +206,22 @@ class Chatbot:
 
     def _judge(self, passage: str, claim: str) -> float:
         """P(Yes) that `passage` supports `claim`, asked without the article (which would let it say Yes for what
-        the cited passage doesn't say). The passage opens the prompt, so its KV state is kept and reused."""
+        the cited passage doesn't say). The claim closes the prompt, so the state of all before it is kept and reused."""
         return self._yes(self.prompts["judge"].format(passage=passage, claim=claim), "\n\nClaim:")
 
     def _yes(self, prompt: str, reuse_until: str) -> float:
-        """P(Yes) for a fact-checking prompt that opens with an article passage (whose KV state is kept up to `reuse_until`)."""
+        """P(Yes) for a fact-checking prompt, the KV state of its head (up to `reuse_until`) kept for the next that starts the same.
+
+        Why the instructions come first in these prompts: on 2 cores a prompt token costs about as much as a written one,
+        and only what follows the kept head is prefilled (measured: judge 0.59 → 0.44 s a call, answer check 0.63 → 0.52 s).
+        """
         return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
 
     def answer_probability(self, question: str, text: str, keep: bool = True) -> float:
         """P(Yes) that `text` gives the answer to `question`; `keep`: an article sentence, asked about again and again,
-        whose state is kept (not a one-off answer sentence)."""
+        whose state is kept (of a one-off answer sentence, only the instructions before it are)."""
         prompt = self.prompts["answerable_yes_no" if is_yes_no(question) else "answerable"]  # "give the answer" reads as "say yes"
-        return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "")
+        return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "Passage:")
 
     def _answers(self, question: str, sentence: Supported) -> bool:
         """Whether a supported draft sentence answers the question.

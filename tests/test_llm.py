@@ -60,17 +60,21 @@ def test_missing_model_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
 
 @pytest.mark.slow
 def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[no-untyped-def]
-    """The judge's passage state, kept in memory and on disk, gives the same P(yes) as prefilling it afresh."""
+    """The judge's kept head (its instructions and the passage), in memory and on disk, gives the same P(yes) as
+    prefilling the prompt afresh; only the claim after it is new to each call."""
     from langchain_core.messages import HumanMessage, SystemMessage
 
+    from chatbot.answer import load_prompts
     from chatbot.llm import ChatLocalLlama, yes_probability
 
     assert isinstance(bot.model, ChatLocalLlama)
     engine = bot.model.engine
+    prompts = load_prompts()
+    template = prompts["judge"]
+    assert template.rstrip().endswith("{claim}") and template.index("?") < template.index("{passage}"), template
     passage = "Two recent diplomatic missions to Tehran by Iraq's top security representatives have not succeeded."
     for claim, supported in (("Two missions went to Tehran.", True), ("The missions to Tehran succeeded.", False)):
-        messages = [SystemMessage("You check facts. Reply Yes or No."),
-                    HumanMessage(f"Passage: {passage}\n\nClaim: {claim}\n\nIs the claim fully supported? Reply Yes or No.")]
+        messages = [SystemMessage(prompts["judge_system"]), HumanMessage(template.format(passage=passage, claim=claim))]
         fresh = yes_probability(bot.model, messages)
         kept = [yes_probability(bot.model, messages, reuse_until="\n\nClaim:") for _ in range(2)]
         assert all(abs(p - fresh) < 0.02 for p in kept), (claim, fresh, kept)
