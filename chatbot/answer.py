@@ -129,7 +129,7 @@ class Chatbot:
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
                          for m in self._recent(history))
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
-        rewrite = str(self.model.invoke([self._system_for_side_calls(state["scope"]), HumanMessage(prompt)], max_tokens=40).content)
+        rewrite = str(self.model.invoke([self._rewrite_system(state), HumanMessage(prompt)], max_tokens=40).content)
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
@@ -138,23 +138,28 @@ class Chatbot:
             return str(state["question"])
         return rewrite
 
-    def _system_for_side_calls(self, scope: list[str]) -> SystemMessage:
-        """Side calls share the answer prompt's prefix when the scope is shown whole, so its cached state is reused."""
-        context = self.router.whole(scope)
-        return self._system(context) if context is not None else SystemMessage("You rewrite questions.")
+    def _rewrite_system(self, state: dict[str, Any]) -> SystemMessage:
+        """The rewrite is shown what the draft will be: the scope whole, or in a library too big for that the article the
+        chat so far points to, so "he" is read from that article as it would be with it alone (its cached prefix is then
+        the draft's too, when the question is routed there)."""
+        context = self.router.whole(state["scope"]) or self.router.article(state["earlier"])
+        if context is None:
+            return SystemMessage("You rewrite questions.")
+        self._warm(context)
+        return self._system(context)
 
     def _route(self, state: dict[str, Any]) -> Context:
-        context = self.router.route(state["scope"], state["passages"], lambda: self._earlier(state))
+        context = self.router.route(state["scope"], state["passages"], state["earlier"])
         if context.whole:
             self._warm(context)
         return context
 
     def _earlier(self, state: dict[str, Any]) -> list[Passage]:
         """Passages for the last exchange, for a follow-up that leans on it ("What is his job?") in a library too big
-        to show whole: they vote beside the question's own, so the follow-up stays with the article the chat is about
-        rather than one where "job" is frequent."""
+        to show whole: they pick the article its rewrite is shown, and vote beside the question's own, so the follow-up
+        stays with the article the chat is about rather than one where "job" is frequent."""
         history = state["history"]
-        if not history or not needs_context(state["question"]):
+        if not history or not needs_context(state["question"]) or self.router.whole(state["scope"]) is not None:
             return []
         started = time.perf_counter()
         queries = [(m["content"] if m["role"] == "user" else clean_draft(m["content"]), 1.0) for m in history[-2:]
@@ -378,8 +383,9 @@ class Chatbot:
 
     @cached_property
     def draft_chain(self) -> Runnable:
-        """LCEL: condense → retrieve → route → prompt → chat model → parse; the unchecked draft, never shown."""
-        return (RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
+        """LCEL: (the chat so far) → condense → retrieve → route → prompt → chat model → parse; the unchecked draft, never shown."""
+        return (RunnablePassthrough.assign(earlier=RunnableLambda(self._earlier))
+                | RunnablePassthrough.assign(standalone_question=RunnableLambda(self._condense))
                 | RunnablePassthrough.assign(passages=RunnableLambda(self._retrieve))
                 | RunnablePassthrough.assign(context=RunnableLambda(self._route))
                 | RunnablePassthrough.assign(draft=RunnableLambda(self._first_messages) | self.model | StrOutputParser()))

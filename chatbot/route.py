@@ -93,18 +93,20 @@ class Router:
             lines.append(chunk.text)
         return Context("\n".join(lines), tuple(chunks), True)
 
-    def route(self, sources: Sequence[str], passages: Sequence[Passage],
-              earlier: Callable[[], Sequence[Passage]] = lambda: ()) -> Context:
-        """The scope whole if it fits; else the article the retrieved passages (and those `earlier()` gives for the chat
-        so far, asked only then) point to most, whole if it fits; else the passages themselves."""
+    def article(self, passages: Sequence[Passage]) -> Context | None:
+        """The article `passages` point to most (their fused scores summed), whole; None without passages or past the budget."""
+        votes: dict[str, float] = defaultdict(float)
+        for passage in passages:
+            votes[passage.chunk.source] += passage.score
+        return self.whole([max(votes, key=lambda s: votes[s])]) if votes else None
+
+    def route(self, sources: Sequence[str], passages: Sequence[Passage], earlier: Sequence[Passage] = ()) -> Context:
+        """The scope whole if it fits; else the article the retrieved passages (and `earlier`, those for the chat so far)
+        point to most, whole if it fits; else the passages themselves."""
         context = self.whole(sources)
         if context is not None or not passages:
             return context or Context("", (), False)
-        votes: dict[str, float] = defaultdict(float)
-        for passage in [*passages, *earlier()]:
-            votes[passage.chunk.source] += passage.score
-        chosen = max(votes, key=lambda s: votes[s])
-        context = self.whole([chosen])
+        context = self.article([*passages, *earlier])
         if context is not None:
             return context
         ordered = sorted(passages, key=lambda p: (p.chunk.source, p.chunk.start))

@@ -54,6 +54,11 @@ def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot
     reply = library.ask("What did he warn about?", history)  # type: ignore[arg-type]
     assert not reply.refused and "disastrous" in reply.answer.lower()
     assert {c.source for c in reply.citations} == {_article(library)}
+    # its rewrite was shown that article, as it would be with the article alone (not a bare "rewrite this")
+    state = library._inputs("What did he warn about?", history)
+    state["earlier"] = library._earlier(state)
+    assert library.router.article(state["earlier"]).sources == [_article(library)]  # type: ignore[union-attr]
+    assert "Thuaiban" in str(library._rewrite_system(state).content)
 
 
 def test_scoped_to_another_article_the_question_is_refused(library: Chatbot) -> None:

@@ -44,15 +44,10 @@ def test_a_follow_up_stays_with_the_article_the_chat_was_about_unless_its_own_pa
     own = [_passage("b.txt", 0, 0.03), _passage("a.txt", 1, 0.02)]  # "What is his job?" alone points at b
     earlier = [_passage("a.txt", 0, 0.03), _passage("a.txt", 1, 0.01)]  # the last exchange was about a
     assert router.route(router.sources, own).sources == ["b.txt"]
-    assert router.route(router.sources, own, lambda: earlier).sources == ["a.txt"]
-    assert router.route(router.sources, [_passage("b.txt", 0, 0.09)], lambda: earlier).sources == ["b.txt"]
-
-
-def test_the_chat_so_far_is_not_searched_when_the_scope_is_shown_whole() -> None:
-    def earlier() -> list[Passage]:
-        raise AssertionError("searched for nothing")
-
-    assert Router(_chunks(), _words, budget=100).route(["a.txt"], [_passage("a.txt", 0, 0.1)], earlier).whole
+    assert router.route(router.sources, own, earlier).sources == ["a.txt"]
+    assert router.route(router.sources, [_passage("b.txt", 0, 0.09)], earlier).sources == ["b.txt"]
+    assert router.article(earlier) is not None and router.article(earlier).sources == ["a.txt"]  # what a rewrite is shown
+    assert router.article([]) is None and Router(_chunks(), _words, budget=2).article(earlier) is None
 
 
 def test_an_article_past_the_budget_is_answered_from_its_passages() -> None:
