@@ -217,8 +217,8 @@ class Chatbot:
     def _yes(self, prompt: str, reuse_until: str) -> float:
         """P(Yes) for a fact-checking prompt, the KV state of its head (up to `reuse_until`) kept for the next that starts the same.
 
-        Why the instructions come first in these prompts: on 2 cores a prompt token costs about as much as a written one,
-        and only what follows the kept head is prefilled (measured: judge 0.59 → 0.44 s a call, answer check 0.63 → 0.52 s).
+        Why the instructions come first in these prompts: on 2 cores a prompt token costs half as much as a written one,
+        and only what follows the kept head is prefilled (the instructions last cost ~0.1 s a call, again and again).
         """
         return yes_probability(self.model, [SystemMessage(self.prompts["judge_system"]), HumanMessage(prompt)], reuse_until=reuse_until)
 

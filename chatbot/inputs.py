@@ -25,9 +25,15 @@ class Message(TypedDict):
     content: str
 
 
+# A terminal escape sequence (ESC [ 2 J clears the screen; ESC ] … BEL sets a title): the whole sequence is noise, not
+# only its ESC, and its printable tail ("[2J") at the end of a question sways the model's checks.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
 def _clean_text(text: str) -> str:
-    """Whitespace controls become spaces; other control characters and lone surrogates (bad UTF-8) go."""
-    kept = (" " if c in "\n\t\r" else c for c in text)
+    """Whitespace controls become spaces; terminal escape sequences, other control characters and lone surrogates
+    (bad UTF-8) go."""
+    kept = (" " if c in "\n\t\r" else c for c in _ESCAPE.sub("", text))
     return "".join(c for c in kept if unicodedata.category(c) not in ("Cc", "Cs")).strip()
 
 

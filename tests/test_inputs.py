@@ -14,6 +14,7 @@ def test_clean_question_rejects_empty_and_huge_and_strips_controls() -> None:
         clean_question("x" * 101, 100)
     assert clean_question("Who\x00 is\x1b Thuaiban?\ud800", 100) == "Who is Thuaiban?"
     assert clean_question("Qui est Thuaiban ? 🤔", 100) == "Qui est Thuaiban ? 🤔"
+    assert clean_question("\x1b[31mWho is Thuaiban?\x1b[0m\x1b[2J\x1b]0;title\x07 [sic]", 100) == "Who is Thuaiban? [sic]"
 
 
 def test_history_accepts_openai_and_gradio6_formats() -> None:

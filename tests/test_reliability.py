@@ -39,7 +39,7 @@ def test_control_characters_and_invalid_utf8_in_the_question(real_settings: Sett
                             capture_output=True, env=env, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr.decode()
     reply = json.loads(result.stdout)
-    assert reply["question"] == "Who is Ahmed Kenani?[2J" and "lawmaker" in reply["answer"].lower()
+    assert reply["question"] == "Who is Ahmed Kenani?" and "lawmaker" in reply["answer"].lower()  # the escape sequence gone whole
 
 
 @pytest.mark.slow
