@@ -48,7 +48,7 @@ def test_a_question_about_the_article_is_answered_from_it_whole(library: Chatbot
     assert {c.source for c in reply.citations} == {_article(library)}
 
 
-def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot) -> None:
+def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot, bot) -> None:  # type: ignore[no-untyped-def]
     history = [{"role": "user", "content": "Who is Abul Ameer Thuaiban?"},
                {"role": "assistant", "content": "A senior adviser to Prime Minister Sudani [1]."}]
     reply = library.ask("What did he warn about?", history)  # type: ignore[arg-type]
@@ -59,6 +59,7 @@ def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot
     state["earlier"] = library._earlier(state)
     assert library.router.article(state["earlier"]).sources == [_article(library)]  # type: ignore[union-attr]
     assert "Thuaiban" in str(library._rewrite_system(state).content)
+    assert bot._earlier(bot._inputs("What did he warn about?", history)) == []  # one article, shown whole: no search
 
 
 def test_scoped_to_another_article_the_question_is_refused(library: Chatbot) -> None:
