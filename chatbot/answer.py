@@ -142,8 +142,8 @@ class Chatbot:
         """The rewrite is shown what the draft will be: the scope whole, or in a library too big for that the article the
         chat so far points to, so "he" is read from that article as it would be with it alone (its cached prefix is then
         the draft's too, when the question is routed there)."""
-        context = self.router.whole(state["scope"]) or self.router.article(state["earlier"])
-        if context is None:
+        context = self.router.route(state["scope"], state["earlier"])
+        if not context.whole:
             return SystemMessage("You rewrite questions.")
         self._warm(context)
         return self._system(context)
