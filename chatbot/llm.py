@@ -7,6 +7,7 @@ and it exposes P("Yes") for the support judge, which a chat-completions API can'
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import math
@@ -34,7 +35,7 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _STOP = ["<|im_end|>", "<|endoftext|>", "<|im_start|>"]
 # KV states of short prompt heads kept in memory (a judged passage: ~3 MB each), least recently used dropped first.
 _HEAD_CACHE_BYTES = 256 * 1024 * 1024
-# Saved states on disk (article prefixes, prompt heads): the oldest are deleted past this size.
+# Saved states on disk (article prefixes, prompt heads): the least recently used are deleted past this size.
 _STATE_DIR_BYTES = 1024 * 1024 * 1024
 
 
@@ -142,6 +143,7 @@ class LocalLlama:
                 llm.input_ids[: len(tokens)] = tokens
                 llm.n_tokens = len(tokens)
                 llm._requires_eval = True
+                self._touch(path)
                 return
             llm.reset()
         self._decode_prefix(tokens)
@@ -152,8 +154,15 @@ class LocalLlama:
             os.replace(partial, path)
             self._prune_states()
 
+    @staticmethod
+    def _touch(path: Path) -> None:
+        """Mark a saved state as just used: pruning goes by last use, so the article every question reads stays on disk
+        however many passage states are written after it (by write time it was the first to go, ~8 s to prefill again)."""
+        with contextlib.suppress(OSError):  # pruned by another process meanwhile: saved again when next needed
+            os.utime(path)
+
     def _prune_states(self) -> None:
-        """Delete the least recently written saved states past `_STATE_DIR_BYTES`."""
+        """Delete the least recently used saved states past `_STATE_DIR_BYTES`."""
         try:  # another process may be pruning the same folder
             files = sorted(((f.stat().st_mtime, f.stat().st_size, f) for f in self._state_dir.glob("*.state")), reverse=True)
             total = 0

@@ -81,3 +81,24 @@ def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[n
         assert (fresh > 0.5) is supported, (claim, fresh)
     assert any(len(head) > 10 for head in engine._heads)
     assert list(bot.settings.cache_dir.joinpath("states").glob("head-*.state"))
+
+
+@pytest.mark.slow
+def test_saved_states_are_pruned_by_last_use(bot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A saved state read again outlives states written after it: the article's prefix, read by every question, is
+    not deleted because many passage states were written since it was first saved."""
+    import chatbot.llm
+
+    engine = bot.model.engine
+    monkeypatch.setattr(engine, "_state_dir", tmp_path)
+    monkeypatch.setattr(engine, "_pinned", None)
+    prefixes = [f"<|im_start|>system\nArticle {name}: the talks went on all week.<|im_end|>\n" for name in "ABC"]
+    engine.warm_prefix(prefixes[0])
+    engine.warm_prefix(prefixes[1])
+    size = max(f.stat().st_size for f in tmp_path.glob("prefix-*.state"))
+    monkeypatch.setattr(chatbot.llm, "_STATE_DIR_BYTES", int(size * 2.5))
+    engine.warm_prefix(prefixes[0])  # read from disk: now the most recently used
+    engine.warm_prefix(prefixes[2])  # a third state: one of the first two must go
+    kept = {f.name for f in tmp_path.glob("prefix-*.state")}
+    names = [engine._state_path("prefix", engine.tokenize(p)).name for p in prefixes]
+    assert kept == {names[0], names[2]}, (kept, names)
