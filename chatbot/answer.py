@@ -29,7 +29,7 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import match_keys, words
+from chatbot.lexical import content_terms, match_keys, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.questions import PRONOUN, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
@@ -49,6 +49,11 @@ _CONNECTIVE = re.compile(r"^(?:however|nonetheless|nevertheless|moreover|meanwhi
 _MIN_EVIDENCE_WORDS = 4
 _MIN_QUOTED_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
+
+
+def _terms(queries: list[tuple[str, float]]) -> set[str]:
+    """The content words of search queries, for routing."""
+    return {term for query, _ in queries for term in content_terms(query)}
 
 
 def load_prompts() -> dict[str, str]:
@@ -77,7 +82,8 @@ class Chatbot:
         uploads = f"{source_id(self.settings.upload_dir)}/"
         self.search = HybridSearch(self.index, self.embeddings, self.settings.rrf_k)
         self.router = Router(self.search.chunks, self.count_tokens, self.settings.context_token_budget,
-                             private=lambda source: not self.settings.shared_uploads and source.startswith(uploads))
+                             private=lambda source: not self.settings.shared_uploads and source.startswith(uploads),
+                             rarity=self.search.rarity)
 
     # --- context -------------------------------------------------------------------------------------
 
@@ -142,14 +148,14 @@ class Chatbot:
         """The rewrite is shown what the draft will be: the scope whole, or in a library too big for that the article the
         chat so far points to, so "he" is read from that article as it would be with it alone (its cached prefix is then
         the draft's too, when the question is routed there)."""
-        context = self.router.route(state["scope"], state["earlier"])
+        context = self.router.route(state["scope"], state["earlier"], terms=_terms(self._earlier_queries(state["history"])))
         if not context.whole:
             return SystemMessage("You rewrite questions.")
         self._warm(context)
         return self._system(context)
 
     def _route(self, state: dict[str, Any]) -> Context:
-        context = self.router.route(state["scope"], state["passages"], state["earlier"])
+        context = self.router.route(state["scope"], state["passages"], state["earlier"], _terms(self._queries(state)))
         if context.whole:
             self._warm(context)
         return context
@@ -162,19 +168,24 @@ class Chatbot:
         if not history or not needs_context(state["question"]) or self.router.whole(state["scope"]) is not None:
             return []
         started = time.perf_counter()
-        queries = [(m["content"] if m["role"] == "user" else clean_draft(m["content"]), 1.0) for m in history[-2:]
-                   if m["role"] == "user" or not is_refusal(m["content"])]
-        passages = self._search(state, queries)
+        passages = self._search(state, self._earlier_queries(history))
         self._timed(state, "retrieve_s", started)
         return passages
+
+    @staticmethod
+    def _earlier_queries(history: list[Message]) -> list[tuple[str, float]]:
+        """The last exchange as search queries (a refused answer names nothing)."""
+        return [(m["content"] if m["role"] == "user" else clean_draft(m["content"]), 1.0) for m in history[-2:]
+                if m["role"] == "user" or not is_refusal(m["content"])]
 
     def _search(self, state: dict[str, Any], queries: list[tuple[str, float]]) -> list[Passage]:
         """The best passages for weighted queries, within the question's scope."""
         scope = state["scope"] if len(state["scope"]) < len(self.router.sources) else None
         return self.search.search(queries, self.settings.top_k, scope)
 
-    def _retrieve(self, state: dict[str, Any]) -> list[Passage]:
-        started = time.perf_counter()
+    @staticmethod
+    def _queries(state: dict[str, Any]) -> list[tuple[str, float]]:
+        """The weighted search queries of a question: its standalone form, as asked, and the last exchange."""
         queries = [(state["standalone_question"], 1.0)]
         if state["question"] != state["standalone_question"]:
             queries.append((state["question"], 1.0))
@@ -184,7 +195,11 @@ class Chatbot:
         answers = [m["content"] for m in state["history"] if m["role"] == "assistant" and not is_refusal(m["content"])]
         if answers:  # the last answer's words are its article's: in a library, a follow-up stays with its article
             queries.append((clean_draft(answers[-1]), 0.5))
-        passages = self._search(state, queries)
+        return queries
+
+    def _retrieve(self, state: dict[str, Any]) -> list[Passage]:
+        started = time.perf_counter()
+        passages = self._search(state, self._queries(state))
         self._timed(state, "retrieve_s", started)
         return passages
 

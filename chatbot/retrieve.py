@@ -40,11 +40,16 @@ class BM25:
             for term in doc:
                 counts[term][doc_id] = counts[term].get(doc_id, 0) + 1
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._idf: dict[str, float] = {}
         for term, posting in counts.items():
             ids = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
             tf = np.fromiter(posting.values(), dtype=np.float32, count=len(posting))
-            idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
+            self._idf[term] = idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
             self._postings[term] = (ids, idf * tf * (k1 + 1) / (tf + norm[ids]))
+
+    def idf(self, term: str) -> float:
+        """How rare `term` is among the documents (highest for one in none of them)."""
+        return self._idf.get(term, math.log(1 + (self.n + 0.5) / 0.5))
 
     def top(self, query: list[str], n: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Best `n` (document index, score) pairs with a positive score (among the `allowed` documents, a mask, if given)."""
@@ -84,6 +89,10 @@ class HybridSearch:
         self.chunks = index.live_chunks()
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._bm25 = BM25([content_terms(c.text) for c in self.chunks])
+
+    def rarity(self, term: str) -> float:
+        """The BM25 weight of a query term: a name found in few chunks counts for more than "said"."""
+        return self._bm25.idf(term)
 
     def search(self, queries: Sequence[tuple[str, float]], k: int, sources: Collection[str] | None = None) -> list[Passage]:
         """Top `k` chunks for weighted `queries` (of `sources` only, if given); the first query's dense similarity is reported."""

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 from chatbot.chunks import Chunk
 from chatbot.errors import ChatbotError
+from chatbot.lexical import content_terms
 from chatbot.retrieve import Passage
 
 __all__ = ["Context", "Router"]
+
+# An article's passage vote is multiplied by this plus the share (by rarity) of the question's words it contains.
+_UNCOVERED_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,10 @@ class Router:
     """Chooses the Context of a question from the indexed chunks (in reading order), within a token budget."""
 
     def __init__(self, chunks: Sequence[Chunk], count_tokens: Callable[[str], int], budget: int,
-                 private: Callable[[str], bool] = lambda source: False) -> None:
+                 private: Callable[[str], bool] = lambda source: False, rarity: Callable[[str], float] = lambda term: 1.0) -> None:
         self._private = private
+        self._rarity = rarity
+        self._terms: dict[str, frozenset[str]] = {}
         self._articles: dict[str, list[Chunk]] = defaultdict(list)
         for chunk in chunks:
             self._articles[chunk.source].append(chunk)
@@ -93,20 +99,39 @@ class Router:
             lines.append(chunk.text)
         return Context("\n".join(lines), tuple(chunks), True)
 
-    def article(self, passages: Sequence[Passage]) -> Context | None:
-        """The article `passages` point to most (their fused scores summed), whole; None without passages or past the budget."""
+    def _coverage(self, source: str, terms: Collection[str]) -> float:
+        """The share of `terms`, weighted by rarity, that the article contains anywhere."""
+        if source not in self._terms:
+            self._terms[source] = frozenset(t for c in self._articles[source] for t in content_terms(c.text))
+        weights = {t: self._rarity(t) for t in terms}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in self._terms[source]) / total if total else 0.0
+
+    def article(self, passages: Sequence[Passage], terms: Collection[str] = ()) -> Context | None:
+        """The article `passages` point to most, whole; None without passages or past the budget.
+
+        Each article's vote is its passages' fused scores summed, times how much of the question's words (`terms`,
+        rare ones counting most) the article holds. Why: fusion keeps ranks, not strengths, so for "Who is Abul Ameer
+        Thuaiban?" the one chunk naming him ties with a tennis article's list of player names that MiniLM puts near
+        any "Who is X?", and two such list entries outvoted it; the article that names him is the one asked about.
+        """
         votes: dict[str, float] = defaultdict(float)
         for passage in passages:
             votes[passage.chunk.source] += passage.score
-        return self.whole([max(votes, key=lambda s: votes[s])]) if votes else None
 
-    def route(self, sources: Sequence[str], passages: Sequence[Passage], earlier: Sequence[Passage] = ()) -> Context:
+        def weight(source: str) -> float:
+            return votes[source] * (_UNCOVERED_WEIGHT + self._coverage(source, terms)) if terms else votes[source]
+
+        return self.whole([max(votes, key=weight)]) if votes else None
+
+    def route(self, sources: Sequence[str], passages: Sequence[Passage], earlier: Sequence[Passage] = (),
+              terms: Collection[str] = ()) -> Context:
         """The scope whole if it fits; else the article the retrieved passages (and `earlier`, those for the chat so far)
-        point to most, whole if it fits; else the passages themselves."""
+        point to most, given the question's words `terms`, whole if it fits; else the passages themselves."""
         context = self.whole(sources)
         if context is not None or not passages:
             return context or Context("", (), False)
-        context = self.article([*passages, *earlier])
+        context = self.article([*passages, *earlier], terms)
         if context is not None:
             return context
         ordered = sorted(passages, key=lambda p: (p.chunk.source, p.chunk.start))

@@ -10,6 +10,7 @@ def test_bm25_ranks_rare_terms_first() -> None:
     bm25 = BM25([["iraq", "oil"], ["iraq", "thuaiban"], ["iraq", "iran"]])
     assert bm25.top(["thuaiban"], 3)[0][0] == 1
     assert bm25.top(["absent"], 3) == []
+    assert bm25.idf("absent") > bm25.idf("thuaiban") > bm25.idf("iraq") > 0  # rarity, as routing weighs words
 
 
 @pytest.fixture(scope="module")

@@ -63,3 +63,16 @@ def test_scope_names_only_indexed_articles_and_titles_are_headlines() -> None:
     assert router.title("b.txt") == "Beta headline"
     with pytest.raises(ChatbotError, match="not an indexed article: z.txt"):
         router.scope(["z.txt", "a.txt"])
+
+
+def test_the_article_holding_the_questions_rare_words_outvotes_more_passages_without_them() -> None:
+    """Fusion keeps ranks, not strengths: a list of names near any "Who is X?" can bring two passages of an article
+    that never names X; the article that does is the one asked about."""
+    rarity = {"alpha": 3.0, "headline": 0.5}.get
+    router = Router(_chunks(), _words, budget=9, rarity=lambda term: rarity(term, 1.0))
+    passages = [_passage("a.txt", 0, 0.016), _passage("c.txt", 0, 0.016), _passage("c.txt", 0, 0.015)]
+    assert router.route(router.sources, passages).sources == ["c.txt"]
+    assert router.route(router.sources, passages, terms={"alpha"}).sources == ["a.txt"]
+    assert router.route(router.sources, passages, terms={"headline"}).sources == ["a.txt"]  # c has no headline
+    assert router.route(router.sources, passages, terms={"gamma"}).sources == ["c.txt"]
+    assert router.route(router.sources, passages, terms={"zeta"}).sources == ["c.txt"]  # in no article: votes decide
