@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import NEGATIONS, STOPWORDS, is_short, match_keys, names, numbers, words
+from chatbot.lexical import NEGATIONS, STOPWORDS, content_terms, is_short, match_keys, names, numbers, words
 
 __all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
 
@@ -99,27 +99,75 @@ def copied(claim: str, evidence: Sequence[Evidence]) -> bool:
     return all(i in covered for i, w in enumerate(claim_words) if w not in STOPWORDS or w in NEGATIONS)
 
 
-# A named party: capitalised words in a row, with its "the" ("the U.S.", "Kataib Hezbollah", "Iran-backed"), and
-# parties joined by "and"/"or" as one ("Israel and the United States" play one role).
-_NAME = r"(?:[Tt]he\s+)?(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*)(?:\s+(?:(?:[A-Z]\.){2,}|[A-Z][\w-]*))*"
-_PARTY = re.compile(rf"{_NAME}(?:\s+(?:and|or)\s+{_NAME})*")
+# Words of a claim or passage with their places; "Iraq's" is two ("Iraq", "s"), "U.S." one.
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:-[^\W_]+)*")
+# Words that join a name's parts ("Israel and the United States", "Ministry of Oil").
+_NAME_JOINERS = frozenset({"and", "or", "of", "the"})
+
+
+def _key(token: str) -> str:
+    """A token as `match_keys` sees it ("warned" ~ "warning"; "Iran-backed" one key), or itself for a stopword."""
+    return "-".join(term[:5] for term in content_terms(token)) or token.lower()
+
+
+def _parties(claim: str, passage: str) -> list[tuple[int, int, int, bool]]:
+    """The claim's parties as (start, end, first place in the passage, named): a name ("Kataib Hezbollah", "Israel and
+    the United States") or a "the" phrase ("the Iraqi government", "the militia leaders"), as far as the passage has
+    it word for word. A capitalised word the passage writes in lower case ("Militia leaders …") starts a phrase."""
+    tokens = [t.group() for t in _TOKEN.finditer(claim)]
+    spans = [t.span() for t in _TOKEN.finditer(claim)]
+    keys = [_key(t) for t in tokens]
+    text = f" {' '.join(_key(t) for t in _TOKEN.findall(passage))} "
+    common = {t.lower() for t in _TOKEN.findall(passage) if t[:1].islower()}
+
+    def place(a: int, b: int) -> int:
+        return text.find(f" {' '.join(keys[a:b])} ")
+
+    def joins(j: int, phrase: bool) -> bool:
+        """Whether token j continues a party: a phrase takes words, a name capitalised ones (and joiners before one)."""
+        if phrase:
+            return tokens[j].lower() not in STOPWORDS
+        k = j
+        while k < len(tokens) and tokens[k].lower() in _NAME_JOINERS:
+            k += 1
+        return k < len(tokens) and tokens[k][:1].isupper()
+
+    parties: list[tuple[int, int, int, bool]] = []
+    i = 0
+    while i < len(tokens):
+        the = tokens[i].lower() == "the"
+        first = i + 1 if the else i
+        if first >= len(tokens) or tokens[first].lower() in STOPWORDS or not (the or tokens[first][:1].isupper()):
+            i += 1
+            continue
+        named = tokens[first][:1].isupper() and tokens[first].lower() not in common
+        end = first + 1
+        while end < len(tokens) and joins(end, the or not named) and place(first, end + 1) >= 0:
+            end += 1
+        while end > first + 1 and tokens[end - 1].lower() in STOPWORDS:
+            end -= 1
+        found = place(first, end)
+        if found >= 0:
+            parties.append((spans[i][0], spans[end - 1][1], found, named))
+        i = end
+    return parties
 
 
 def swapped(claim: str, passage: str) -> str | None:
-    """The claim with its first two named parties (named in the passage too) exchanged, or None when it names fewer
-    than two ("Baghdad understands the concerns of the U.S." → "The U.S. understands the concerns of Baghdad")."""
-    named = {key[:4] for word in re.findall(r"\b[A-Z][\w-]*", passage) for key in match_keys(word)}
-    parties: list[str] = []
-    for match in _PARTY.finditer(claim):
-        party = re.sub(r"['’]s$", "", match.group())
-        bare = re.sub(r"^[Tt]he\s+", "", party)
-        if party not in parties and bare.lower() not in STOPWORDS and any(key[:4] in named for key in match_keys(bare)):
-            parties.append(party)
-    if len(parties) < 2:
+    """The claim with two of its parties exchanged, or None: the first two it names in the other order than the
+    passage does ("The Iraqi government warned the militia leaders" of "militia leaders … warning the Iraqi
+    government"), else its first two named parties ("Prime Minister Sudani advises Abul Ameer Thuaiban"), whose roles
+    an appositive or a changed preposition can turn round while keeping the passage's order."""
+    parties = _parties(claim, passage)
+    pairs = [(p, q) for k, p in enumerate(parties) for q in parties[k + 1:] if claim[p[0]:p[1]].lower() != claim[q[0]:q[1]].lower()]
+    named = [(p, q) for p, q in pairs if p[3] and q[3]]
+    pair = next((pq for pq in pairs if pq[0][2] > pq[1][2]), named[0] if named else None)
+    if pair is None:
         return None
-    first, second = parties[0], parties[1]
-    swap = re.sub(rf"{re.escape(first)}|{re.escape(second)}", lambda m: second if m.group() == first else first, claim)
+    (a, b, _, _), (c, d, _, _) = pair
+    swap = claim[:a] + claim[c:d] + claim[b:c] + claim[a:b] + claim[d:]
     swap = re.sub(r"(?<=\S\s)The\b", "the", swap)
+    swap = re.sub(r"(?<=s)['’]s\b", "'", re.sub(r"(?<=[^\Ws])'(?=\s)", "'s", swap))  # possessives: "militias'", "government's"
     return swap[:1].upper() + swap[1:]
 
 
@@ -197,7 +245,7 @@ class Verifier:
 
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
         """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
-        than the same claim with its first two named parties swapped.
+        than the same claim with two of its parties swapped (see `swapped`).
 
         Why the swap: the small judge says Yes to "Baghdad understands Washington's concerns" when the passage says
         the reverse, but it rates the claim with the roles the right way round higher; so a claim that rates lower

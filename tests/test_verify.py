@@ -117,14 +117,18 @@ def test_a_name_or_negation_the_evidence_lacks_is_caught(candidates: list[Eviden
 @pytest.mark.parametrize(("claim", "swap"), [
     ("Baghdad has expressed an understanding of the U.S.'s concerns.", "The U.S. has expressed an understanding of Baghdad's concerns."),
     ("Israel and the United States hold Kataib Hezbollah liable.", "Kataib Hezbollah hold Israel and the United States liable."),
-    ("Prime Minister Sudani advises Abul Ameer Thuaiban.", "Abul Ameer Thuaiban advises Prime Minister Sudani."),
-    ("The militias warned the government.", None),  # fewer than two named parties
+    ("Abul Ameer Thuaiban advises Prime Minister Sudani.", "Prime Minister Sudani advises Abul Ameer Thuaiban."),
+    ("The Iraqi government warned the militia leaders.", "The militia leaders warned the Iraqi government."),
+    ("The government's warning reached the militias.", "The militias' warning reached the government."),
+    ("Prime Minister Sudani advises Abul Ameer Thuaiban.", "Abul Ameer Thuaiban advises Prime Minister Sudani."),  # two names
+    ("The militia leaders warned the Iraqi government.", None),  # the passage's order, not two names: no second judgement
+    ("The militias warned the government.", None),
     ("Iraq reached out to Riyadh.", None),  # a party the passage doesn't name is no role to swap
 ])
-def test_a_claim_s_first_two_named_parties_are_swapped(claim: str, swap: str | None) -> None:
+def test_a_claims_parties_are_swapped_when_named_the_other_way_round_or_both_names(claim: str, swap: str | None) -> None:
     passage = ("The U.S., recognizing the delicacy of Iraq’s position, has expressed an understanding of Baghdad’s concerns. "
                "Kataib Hezbollah view Israel and the United States as liable. A senior adviser to Prime Minister Sudani, "
-               "Abul Ameer Thuaiban, echoed this sentiment.")
+               "Abul Ameer Thuaiban, echoed this sentiment. Militia leaders pressed on, warning the Iraqi government.")
     assert swapped(claim, passage) == swap
 
 
