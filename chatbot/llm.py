@@ -130,7 +130,7 @@ class LocalLlama:
         size = llama_cpp.llama_state_get_size(self._llm._ctx.ctx)
         buffer = (ctypes.c_uint8 * size)()
         used = llama_cpp.llama_state_get_data(self._llm._ctx.ctx, buffer, size)
-        return bytes(buffer[:used])
+        return ctypes.string_at(buffer, used)  # not bytes(buffer[:used]): that goes through a list of ints (0.4 s for 18 MB)
 
     def _state_path(self, kind: str, tokens: list[int]) -> Path:
         key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
