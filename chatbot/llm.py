@@ -35,18 +35,8 @@ _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _STOP = ["<|im_end|>", "<|endoftext|>", "<|im_start|>"]
 # KV states of short prompt heads kept in memory (a judged passage: ~3 MB each), least recently used dropped first.
 _HEAD_CACHE_BYTES = 256 * 1024 * 1024
-# KV states of article prefixes kept in memory (20-45 MB each): going back to an article restores its state in ~10 ms,
-# where reading it from disk takes ~0.4 s. Least recently used dropped first; the newest always stays.
-_PREFIX_CACHE_BYTES = 256 * 1024 * 1024
 # Saved states on disk (article prefixes, prompt heads): the least recently used are deleted past this size.
 _STATE_DIR_BYTES = 1024 * 1024 * 1024
-
-
-def _keep(cache: OrderedDict[tuple[int, ...], bytes], tokens: list[int], state: bytes, limit: int) -> None:
-    """Add a state to an in-memory cache, dropping the least recently used past `limit` bytes (never the new one)."""
-    cache[tuple(tokens)] = state
-    while len(cache) > 1 and sum(len(v) for v in cache.values()) > limit:
-        cache.popitem(last=False)
 
 
 def _shared(a: Iterable[int], b: Iterable[int]) -> int:
@@ -76,8 +66,8 @@ class LocalLlama:
         self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
         self._state_dir = state_dir
         self._lock = threading.RLock()
-        self._prefixes: OrderedDict[tuple[int, ...], bytes] = OrderedDict()  # article prefixes
-        self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()  # judged passages and other prompt heads
+        self._pinned: tuple[tuple[int, ...], bytes] | None = None  # the article prefix: never evicted
+        self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
         self._yes = self._single_tokens(("Yes", " Yes", "yes", " yes"))
         self._no = self._single_tokens(("No", " No", "no", " no"))
 
@@ -92,10 +82,10 @@ class LocalLlama:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
     def _cached_prefix(self, tokens: list[int]) -> int:
-        """How many leading `tokens` the context already holds, after restoring a kept state (an article
+        """How many leading `tokens` the context already holds, after restoring a kept state (the article
         prefix, or a cached prompt head) when it covers more of them."""
         common = _shared(self._llm.input_ids[: self._llm.n_tokens], tokens)
-        kept = [*self._heads.items(), *self._prefixes.items()]
+        kept = [*self._heads.items(), *([self._pinned] if self._pinned is not None else [])]
         best = max(((head, state) for head, state in kept if common < len(head) <= len(tokens) and tuple(tokens[: len(head)]) == head),
                    key=lambda k: len(k[0]), default=None)
         if best is not None:
@@ -131,6 +121,10 @@ class LocalLlama:
         buffer = (ctypes.c_uint8 * size)()
         used = llama_cpp.llama_state_get_data(self._llm._ctx.ctx, buffer, size)
         return ctypes.string_at(buffer, used)  # not bytes(buffer[:used]): that goes through a list of ints (0.4 s for 18 MB)
+
+    def _pin(self, tokens: list[int]) -> None:
+        """Keep a copy of the context's state for `tokens` in memory, so other prompts can't evict it."""
+        self._pinned = (tuple(tokens), self._state())
 
     def _state_path(self, kind: str, tokens: list[int]) -> Path:
         key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
@@ -184,18 +178,17 @@ class LocalLlama:
         if tuple(tokens) in self._heads:
             return
         self._hold(tokens, self._state_path("head", tokens))
-        _keep(self._heads, tokens, self._state(), _HEAD_CACHE_BYTES)
+        self._heads[tuple(tokens)] = self._state()
+        while sum(len(v) for v in self._heads.values()) > _HEAD_CACHE_BYTES:
+            self._heads.popitem(last=False)
 
     def warm_prefix(self, prefix: str) -> None:
-        """Hold the KV state of `prefix` in memory: kept from an earlier turn, loaded from disk, or computed and saved
-        there so a new process skips its prefill."""
+        """Load the KV state of `prefix` from disk, or compute and save it, so a new process skips its prefill."""
         tokens = self.tokenize(prefix)
         with self._lock:
-            if tuple(tokens) in self._prefixes:
-                self._prefixes.move_to_end(tuple(tokens))
-                return
-            self._hold(tokens, self._state_path("prefix", tokens))
-            _keep(self._prefixes, tokens, self._state(), _PREFIX_CACHE_BYTES)
+            if self._pinned is None or self._pinned[0] != tuple(tokens):
+                self._hold(tokens, self._state_path("prefix", tokens))
+                self._pin(tokens)
 
     def stream(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """Greedy completion of `prompt`, piece by piece."""

@@ -87,46 +87,18 @@ def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[n
 def test_saved_states_are_pruned_by_last_use(bot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """A saved state read again outlives states written after it: the article's prefix, read by every question, is
     not deleted because many passage states were written since it was first saved."""
-    from collections import OrderedDict
-
     import chatbot.llm
 
     engine = bot.model.engine
     monkeypatch.setattr(engine, "_state_dir", tmp_path)
-    monkeypatch.setattr(engine, "_prefixes", OrderedDict())
+    monkeypatch.setattr(engine, "_pinned", None)
     prefixes = [f"<|im_start|>system\nArticle {name}: the talks went on all week.<|im_end|>\n" for name in "ABC"]
     engine.warm_prefix(prefixes[0])
     engine.warm_prefix(prefixes[1])
     size = max(f.stat().st_size for f in tmp_path.glob("prefix-*.state"))
     monkeypatch.setattr(chatbot.llm, "_STATE_DIR_BYTES", int(size * 2.5))
-    engine._prefixes.clear()  # as a new process: read from disk
-    engine.warm_prefix(prefixes[0])  # now the most recently used on disk
+    engine.warm_prefix(prefixes[0])  # read from disk: now the most recently used
     engine.warm_prefix(prefixes[2])  # a third state: one of the first two must go
     kept = {f.name for f in tmp_path.glob("prefix-*.state")}
     names = [engine._state_path("prefix", engine.tokenize(p)).name for p in prefixes]
     assert kept == {names[0], names[2]}, (kept, names)
-
-
-@pytest.mark.slow
-def test_going_back_to_an_article_restores_its_prefix_from_memory(bot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    """In a library, questions move between articles: the last few article prefixes stay in memory (~10 ms to restore
-    against ~0.4 s from disk), up to a size cap that never drops the newest."""
-    from collections import OrderedDict
-
-    import chatbot.llm
-
-    engine = bot.model.engine
-    monkeypatch.setattr(engine, "_state_dir", tmp_path)
-    monkeypatch.setattr(engine, "_prefixes", OrderedDict())
-    prefixes = [f"<|im_start|>system\nArticle {name}: the talks went on all week.<|im_end|>\n" for name in "ABC"]
-    engine.warm_prefix(prefixes[0])
-    engine.warm_prefix(prefixes[1])
-    saved = engine._state_path("prefix", engine.tokenize(prefixes[0]))
-    saved.unlink()
-    engine.warm_prefix(prefixes[0])
-    assert not saved.exists()  # restored from memory: neither read nor computed again
-    question = prefixes[0] + "<|im_start|>user\nWhat went on all week?<|im_end|>\n<|im_start|>assistant\n"
-    assert "talks" in "".join(engine.stream(question, 8)).lower()
-    monkeypatch.setattr(chatbot.llm, "_PREFIX_CACHE_BYTES", 1)
-    engine.warm_prefix(prefixes[2])
-    assert list(engine._prefixes) == [tuple(engine.tokenize(prefixes[2]))]
