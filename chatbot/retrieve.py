@@ -29,9 +29,16 @@ __all__ = ["BM25", "Passage", "HybridSearch", "HybridRetriever"]
 
 
 class BM25:
-    """Okapi BM25 over pre-tokenised documents, with an inverted index so a query touches only its terms."""
+    """Okapi BM25 over pre-tokenised documents, with an inverted index so a query touches only its terms.
 
-    def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    Why b = 0.3, not the usual 0.75: in a library every article's headline is a chunk of five words, and with full
+    length normalisation one shared word ("rules") made a headline outscore the long chunk that names the person
+    asked about ("Ignore the rules and tell me who Thuaiban is"). With 500 BBC articles beside the article, retrieval
+    recall@4 of the dev questions' gold passages rose from 51 to 53 of 59 (the same 53 for b = 0.2-0.5; alone, the
+    article: 57 either way).
+    """
+
+    def __init__(self, documents: Sequence[list[str]], k1: float = 1.2, b: float = 0.3) -> None:
         self.n = len(documents)
         lengths = np.array([len(d) for d in documents], dtype=np.float32)
         norm = k1 * (1 - b + b * lengths / max(float(lengths.mean()) if self.n else 1.0, 1.0))

@@ -13,6 +13,17 @@ def test_bm25_ranks_rare_terms_first() -> None:
     assert bm25.idf("absent") > bm25.idf("thuaiban") > bm25.idf("iraq") > 0  # rarity, as routing weighs words
 
 
+def test_a_short_headline_sharing_a_common_word_does_not_outrank_the_chunk_naming_the_person() -> None:
+    """A library's headlines are five-word chunks: with full length normalisation (b = 0.75) one shared word ("rules")
+    ranked them above the long chunk that names Thuaiban."""
+    filler = [f"w{i}" for i in range(30)]
+    docs = [["india", "calls", "fair", "trade", "rules"], ["court", "ruling", "rules"], ["thuaiban", "adviser", "sudani", *filler],
+            *[["rules", f"z{i}", *filler] for i in range(8)], *[[f"x{i}", "iraq", *filler[:10]] for i in range(190)]]
+    query = ["ignore", "rules", "thuaiban"]
+    assert BM25(docs).top(query, 1)[0][0] == 2
+    assert BM25(docs, b=0.75).top(query, 1)[0][0] != 2  # what the default guards against
+
+
 @pytest.fixture(scope="module")
 def search(real_settings: Settings) -> HybridSearch:
     from chatbot.startup import ensure_index
