@@ -51,12 +51,16 @@ class BM25:
         for term, posting in counts.items():
             ids = np.fromiter(posting.keys(), dtype=np.int64, count=len(posting))
             tf = np.fromiter(posting.values(), dtype=np.float32, count=len(posting))
-            self._idf[term] = idf = math.log(1 + (self.n - len(ids) + 0.5) / (len(ids) + 0.5))
+            self._idf[term] = idf = self._rareness(len(ids))
             self._postings[term] = (ids, idf * tf * (k1 + 1) / (tf + norm[ids]))
+
+    def _rareness(self, df: int) -> float:
+        """BM25's idf of a term found in `df` of the documents."""
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
 
     def idf(self, term: str) -> float:
         """How rare `term` is among the documents (highest for one in none of them)."""
-        return self._idf.get(term, math.log(1 + (self.n + 0.5) / 0.5))
+        return self._idf.get(term, self._rareness(0))
 
     def top(self, query: list[str], n: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Best `n` (document index, score) pairs with a positive score (among the `allowed` documents, a mask, if given)."""

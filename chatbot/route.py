@@ -99,11 +99,10 @@ class Router:
             lines.append(chunk.text)
         return Context("\n".join(lines), tuple(chunks), True)
 
-    def _coverage(self, source: str, terms: Collection[str]) -> float:
-        """The share of `terms`, weighted by rarity, that the article contains anywhere."""
+    def _coverage(self, source: str, weights: dict[str, float]) -> float:
+        """The share of the question's words (`weights`: each word's rarity) that the article contains anywhere."""
         if source not in self._terms:
             self._terms[source] = frozenset(t for c in self._articles[source] for t in content_terms(c.text))
-        weights = {t: self._rarity(t) for t in terms}
         total = sum(weights.values())
         return sum(w for t, w in weights.items() if t in self._terms[source]) / total if total else 0.0
 
@@ -118,11 +117,8 @@ class Router:
         votes: dict[str, float] = defaultdict(float)
         for passage in passages:
             votes[passage.chunk.source] += passage.score
-
-        def weight(source: str) -> float:
-            return votes[source] * (_UNCOVERED_WEIGHT + self._coverage(source, terms)) if terms else votes[source]
-
-        return self.whole([max(votes, key=weight)]) if votes else None
+        weights = {t: self._rarity(t) for t in terms}  # without terms every vote is halved alike
+        return self.whole([max(votes, key=lambda s: votes[s] * (_UNCOVERED_WEIGHT + self._coverage(s, weights)))]) if votes else None
 
     def route(self, sources: Sequence[str], passages: Sequence[Passage], earlier: Sequence[Passage] = (),
               terms: Collection[str] = ()) -> Context:

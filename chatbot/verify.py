@@ -114,11 +114,12 @@ def _parties(claim: str, passage: str) -> list[tuple[int, int, int, bool]]:
     """The claim's parties as (start, end, first place in the passage, named): a name ("Kataib Hezbollah", "Israel and
     the United States") or a "the" phrase ("the Iraqi government", "the militia leaders"), as far as the passage has
     it word for word. A capitalised word the passage writes in lower case ("Militia leaders …") starts a phrase."""
-    tokens = [t.group() for t in _TOKEN.finditer(claim)]
-    spans = [t.span() for t in _TOKEN.finditer(claim)]
+    matches = list(_TOKEN.finditer(claim))
+    tokens = [m.group() for m in matches]
     keys = [_key(t) for t in tokens]
-    text = f" {' '.join(_key(t) for t in _TOKEN.findall(passage))} "
-    common = {t.lower() for t in _TOKEN.findall(passage) if t[:1].islower()}
+    passage_tokens = _TOKEN.findall(passage)
+    text = f" {' '.join(_key(t) for t in passage_tokens)} "
+    common = {t.lower() for t in passage_tokens if t[:1].islower()}
 
     def place(a: int, b: int) -> int:
         return text.find(f" {' '.join(keys[a:b])} ")
@@ -148,7 +149,7 @@ def _parties(claim: str, passage: str) -> list[tuple[int, int, int, bool]]:
             end -= 1
         found = place(first, end)
         if found >= 0:
-            parties.append((spans[i][0], spans[end - 1][1], found, named))
+            parties.append((matches[i].start(), matches[end - 1].end(), found, named))
         i = end
     return parties
 
