@@ -49,6 +49,8 @@ _CONNECTIVE = re.compile(r"^(?:however|nonetheless|nevertheless|moreover|meanwhi
 _MIN_EVIDENCE_WORDS = 4
 _MIN_QUOTED_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
+# A draft that is a yes or a no and nothing more.
+_BARE = re.compile(r"^\s*(yes|no)\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def _terms(queries: list[tuple[str, float]]) -> set[str]:
@@ -249,6 +251,10 @@ class Chatbot:
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
         find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
         """
+        if is_yes_no(question):  # "No, <the reason>" read beside its evidence: alone, a true no reads as beside the point
+            prompt = self.prompts["answers_yes_no"].format(passage=" ".join(e.span.text for e in sentence.evidence),
+                                                           question=question, answer=sentence.text)
+            return self._yes(prompt, "\n\nQuestion:") >= self.settings.reason_threshold
         return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
 
     def _settled(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
@@ -316,20 +322,22 @@ class Chatbot:
         text = text[:1].upper() + text[1:]
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
-    def _part(self, question: str, draft: str, candidates: list[Evidence]) -> Iterator[Supported]:
-        """One question's supported sentences: the draft's if they answer it, else the quoted sentence that does."""
-        if not is_yes_no(question):
-            draft = _LEAD.sub("", draft)  # "Yes, Ahmed Kenani wants …" to a question that asked no yes or no
-            draft = draft[:1].upper() + draft[1:]
-        checked = self._checked(draft, question, candidates)
-        first = next(checked, None)
-        answered = False
-        if first is not None:
-            for sentence in (self._settled(question, first, checked) if is_yes_no(question) else self._kept(question, first, checked)):
-                answered = True
-                yield sentence
-        if answered:
-            return
+    def _part(self, question: str, drafts: list[str], candidates: list[Evidence]) -> Iterator[Supported]:
+        """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
+        sentence that does."""
+        for draft in drafts:
+            if not is_yes_no(question):
+                draft = _LEAD.sub("", draft)  # "Yes, Ahmed Kenani wants …" to a question that asked no yes or no
+                draft = draft[:1].upper() + draft[1:]
+            checked = self._checked(draft, question, candidates)
+            first = next(checked, None)
+            answered = False
+            if first is not None:
+                for sentence in (self._settled(question, first, checked) if is_yes_no(question) else self._kept(question, first, checked)):
+                    answered = True
+                    yield sentence
+            if answered:
+                return
         extracted = self._extracted(question, candidates)
         if extracted is not None:
             yield extracted
@@ -346,9 +354,9 @@ class Chatbot:
         pieces: list[str] = []
         unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
         for i, part in enumerate(parts):
-            draft = state["draft"] if i == 0 else self._draft(state, part)
+            drafts = self._reasoned(state, part, clean_draft(state["draft"] if i == 0 else self._draft(state, part)), first=i == 0)
             answered = False
-            for sentence in self._part(part, clean_draft(draft), candidates):
+            for sentence in self._part(part, drafts, candidates):
                 answered = True
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)
@@ -380,6 +388,27 @@ class Chatbot:
         draft = str(self.model.invoke(self._messages(state, question)).content)
         self._timed(state, "generate_s", started)
         return draft
+
+    def _reasoned(self, state: dict[str, Any], part: str, draft: str, first: bool) -> list[str]:
+        """The drafts to check in turn: a yes/no question's draft that is a bare "Yes." or "No.", or a refusal, first with
+        the reason the article gives, written by the model after its "Yes," or "No," (after "No," for a refusal), then as
+        it was (the reason may fail where the bare word, quoting the sentence it rests on, passes).
+
+        Why: the small model often answers a yes/no question with the word alone, which can be checked against nothing
+        ("No." fits any sentence that doesn't say yes), or refuses one whose answer is a no the article shows but doesn't
+        state ("Have the militia leaders backed down?"); made to go on after "No,", it writes the fact that settles it
+        ("the militia leaders have continued to press forward"), which the verifier checks, or says the article doesn't
+        say. Only the embedded model can be made to go on from a start of its reply.
+        """
+        bare = _BARE.match(draft)
+        if not is_yes_no(part) or not (bare or is_refusal(draft)) or not isinstance(self.model, ChatLocalLlama):
+            return [draft]
+        started = time.perf_counter()
+        lead = f"{bare.group(1).capitalize() if bare else 'No'},"
+        messages = self._messages(state, None if first else part)
+        reason = str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
+        self._timed(state, "generate_s", started)
+        return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
 
     @staticmethod
     def _cited(sentence: Supported, citations: list[Citation]) -> str:

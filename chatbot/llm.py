@@ -50,7 +50,10 @@ def _shared(a: Iterable[int], b: Iterable[int]) -> int:
 
 
 def chatml(messages: list[BaseMessage], open_assistant: bool = True) -> str:
-    """Qwen's ChatML prompt for `messages`, ending with an open assistant turn."""
+    """Qwen's ChatML prompt for `messages`, ending with an open assistant turn; a last assistant message is that turn's
+    start, for the model to go on from (as "No," is, to have the reason written after a bare "No.")."""
+    if open_assistant and messages and messages[-1].type == "ai":
+        return chatml(messages[:-1]) + str(messages[-1].content)
     parts = [f"<|im_start|>{_ROLES.get(m.type, 'user')}\n{m.content}<|im_end|>\n" for m in messages]
     return "".join(parts) + ("<|im_start|>assistant\n" if open_assistant else "")
 

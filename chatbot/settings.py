@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     support_threshold: float = Field(0.6, ge=0.0, le=1.0, description="Least judged probability that an answer is stated in the article.")
     answerable_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Least probability that a draft's sentence answers "
                                         "the question (not just says something true nearby) for it to be the answer.")
+    reason_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability that a drafted yes or no, with its "
+                                    "reason, answers the question as its evidence says (not just something true nearby).")
     extract_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability that an article sentence answers the "
                                      "question for it to be quoted as the answer when the draft gives none (1.0: never).")
     extract_margin: float = Field(0.1, ge=0.0, le=1.0, description="How much surer that sentence must be than the other "

@@ -43,6 +43,20 @@ def test_openai_compatible_backend_streams_only_verified_sentences(openai_server
         assert bot.ask(question).answer == reply.answer
 
 
+def test_a_last_assistant_message_is_the_start_the_model_goes_on_from() -> None:
+    """ "No," given as the reply's start is left open for the model to continue, not closed as an earlier turn."""
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    from chatbot.llm import chatml
+
+    asked = chatml([HumanMessage("Did it work?")])
+    assert asked.endswith("<|im_start|>assistant\n")
+    assert chatml([HumanMessage("Did it work?"), AIMessage("No,")]) == asked + "No,"
+    earlier = chatml([HumanMessage("Who?"), AIMessage("Kenani."), HumanMessage("Why?")])
+    assert "assistant\nKenani.<|im_end|>" in earlier and earlier.endswith("<|im_start|>assistant\n")
+    assert chatml([HumanMessage("Who?"), AIMessage("Kenani.")], open_assistant=False).endswith("Kenani.<|im_end|>\n")
+
+
 def test_openai_backend_needs_a_url() -> None:
     with pytest.raises(ChatbotError, match="CHATBOT_OPENAI_BASE_URL"):
         build_chat_model(Settings(backend="openai", openai_base_url=None))

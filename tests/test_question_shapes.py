@@ -47,6 +47,7 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     pytest.param("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]],
                  marks=_still_wrong("refused")),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
+    ("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]]),  # refused on ad2ee69: its draft was "No." alone
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     pytest.param("Do some Iraqi politicians worry that Israel could hit back?", [["yes"], ["fear*", "retaliat*", "consequence*"]],
                  marks=_still_wrong("quotes a sentence beside the point (a preference, not the fear)")),
