@@ -70,6 +70,7 @@ class LocalLlama:
         self._state_dir = state_dir
         self._lock = threading.RLock()
         self._pinned: tuple[tuple[int, ...], bytes] | None = None  # the article prefix: never evicted
+        self._base: tuple[int, ...] = ()  # the kept state the context was computed on from (empty: from nothing)
         self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
         self._yes = self._single_tokens(("Yes", " Yes", "yes", " yes"))
         self._no = self._single_tokens(("No", " No", "no", " no"))
@@ -84,20 +85,28 @@ class LocalLlama:
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def _cached_prefix(self, tokens: list[int]) -> int:
-        """How many leading `tokens` the context already holds, after restoring a kept state (the article
-        prefix, or a cached prompt head) when it covers more of them."""
-        common = _shared(self._llm.input_ids[: self._llm.n_tokens], tokens)
+    def _start(self, tokens: list[int]) -> int:
+        """Put the context at the longest kept state that `tokens` start with (the article prefix, a cached prompt head), or
+        empty when none does; how many of `tokens` it then holds.
+
+        Why only kept states, not whatever the last call left: where a prefill starts changes llama.cpp's batches and so
+        the last digits of the logits, enough to flip a greedy token or a judgement near its bar; from a kept state the
+        same prompt is computed the same way whatever was asked before, so a question gets the same answer every time.
+        """
         kept = [*self._heads.items(), *([self._pinned] if self._pinned is not None else [])]
-        best = max(((head, state) for head, state in kept if common < len(head) <= len(tokens) and tuple(tokens[: len(head)]) == head),
+        best = max(((head, state) for head, state in kept if len(head) <= len(tokens) and tuple(tokens[: len(head)]) == head),
                    key=lambda k: len(k[0]), default=None)
-        if best is not None:
-            head, state = best
+        if best is None:
+            self._base = ()
+            self._llm.n_tokens = 0
+            return 0
+        head, state = best
+        if self._base != head or _shared(self._llm.input_ids[: self._llm.n_tokens], head) < len(head):
             self._restore(head, state)
-            common = len(head)
-            if head in self._heads:
-                self._heads.move_to_end(head)
-        return common
+        self._llm.n_tokens = len(head)
+        if head in self._heads:
+            self._heads.move_to_end(head)
+        return len(head)
 
     def _restore(self, tokens: tuple[int, ...], state: bytes) -> None:
         import llama_cpp
@@ -108,11 +117,12 @@ class LocalLlama:
         llm.input_ids[: len(tokens)] = tokens
         llm.n_tokens = len(tokens)
         llm._requires_eval = True
+        self._base = tokens
 
     def _decode_prefix(self, tokens: list[int]) -> None:
-        """Make the context hold `tokens` with live logits, reusing the longest cached prefix."""
+        """Make the context hold `tokens` with live logits, from the longest kept state they start with."""
         llm = self._llm
-        keep = min(self._cached_prefix(tokens), len(tokens) - 1)
+        keep = min(self._start(tokens), len(tokens) - 1)
         llm._ctx.kv_cache_seq_rm(-1, keep, -1)
         llm.n_tokens = keep
         llm.eval(tokens[keep:])
@@ -146,10 +156,12 @@ class LocalLlama:
                 llm.input_ids[: len(tokens)] = tokens
                 llm.n_tokens = len(tokens)
                 llm._requires_eval = True
+                self._base = tuple(tokens)
                 self._touch(path)
                 return
-            llm.reset()
-        self._decode_prefix(tokens)
+        llm.reset()  # computed from nothing, as in any other process: a kept state doesn't depend on what was asked before
+        llm.eval(tokens)
+        self._base = tuple(tokens)
         self._state_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".partial-{os.getpid()}")
         array = (llama_cpp.llama_token * len(tokens))(*tokens)
@@ -197,7 +209,7 @@ class LocalLlama:
         """Greedy completion of `prompt`, piece by piece."""
         tokens = self.tokenize(prompt)
         with self._lock:
-            self._cached_prefix(tokens)
+            self._llm._ctx.kv_cache_seq_rm(-1, self._start(tokens), -1)
             for piece in self._llm.create_completion(tokens, max_tokens=max_tokens, temperature=0.0,
                                                      stop=_STOP, stream=True):
                 text = piece["choices"][0]["text"]  # type: ignore[index]

@@ -98,6 +98,20 @@ def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[n
 
 
 @pytest.mark.slow
+def test_a_prompt_gets_the_same_logits_whatever_was_asked_before(bot) -> None:  # type: ignore[no-untyped-def]
+    """Where a prefill starts changes the last digits of llama.cpp's logits, enough to flip a greedy token: a prompt is
+    computed from the same kept state (here: from nothing) every time, not from wherever the previous prompt left off."""
+    engine = bot.model.engine
+    prompt = ("<|im_start|>system\nYou check facts. Reply Yes or No.<|im_end|>\n<|im_start|>user\nPassage: Two missions to "
+              "Tehran by Iraq's security chiefs have not succeeded.\n\nDid the missions to Tehran work?<|im_end|>\n"
+              "<|im_start|>assistant\n")
+    first = engine.yes_probability(prompt)
+    for other in ("work?", "Tehran work?", "missions to Tehran work?"):  # the same prompt but its last words
+        engine.yes_probability(prompt.replace(other, "fail?"))
+        assert engine.yes_probability(prompt) == first, other
+
+
+@pytest.mark.slow
 def test_saved_states_are_pruned_by_last_use(bot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """A saved state read again outlives states written after it: the article's prefix, read by every question, is
     not deleted because many passage states were written since it was first saved."""
