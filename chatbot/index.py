@@ -154,6 +154,7 @@ class Index:
                 report.chunks_kept += int(entries[article.source]["chunks"])
             else:
                 changed.append((article, chunk_article(article, self.settings.max_sentences_per_chunk, self.settings.max_chunk_chars)))
+        self._note_copies(scan.articles, live, log)
         total = sum(len(chunks) for _, chunks in changed)
         if total:
             log(f"embedding {total} chunk(s) of {len(changed)} new or changed article(s) …")
@@ -175,6 +176,20 @@ class Index:
         report.chunks_removed = self._sweep()
         report.seconds = time.perf_counter() - started
         return report
+
+    @staticmethod
+    def _note_copies(articles: Sequence[Article], live: dict[str, str], log: Callable[[str], None]) -> None:
+        """Say which articles have the same text as another under a different name (both are kept).
+
+        Why: the same article indexed twice (copied into two folders, or ingested once by a relative and once by an
+        absolute path) makes a library of two: every retrieval vote is split between them, and answers get worse.
+        """
+        first: dict[str, str] = {}
+        for source, sha in [*live.items(), *((a.source, a.sha256) for a in articles)]:
+            other = first.setdefault(sha, source)
+            if other != source and source not in live:
+                log(f"note: {source} has the same text as {other}, which is indexed too: a question's passages are split "
+                    f"between the two; remove one if that isn't meant")
 
     def _store(self, batch: list[tuple[Article, list[Chunk]]], embed: Callable[[list[str]], list[list[float]]]) -> None:
         """Store the chunks of `batch`, then switch each article's manifest entry to its new version."""

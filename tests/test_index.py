@@ -33,6 +33,25 @@ def test_reingest_of_unchanged_text_embeds_nothing(settings: Settings, corpus: P
     assert embed.texts == first.chunks_added
 
 
+def test_the_same_text_under_another_name_is_pointed_out(settings: Settings, corpus: Path, tmp_path: Path) -> None:
+    """A copy of an indexed article (another folder, or the same file by another path) is indexed, and named in a note."""
+    index = Index(settings)
+    quiet: list[str] = []
+    index.ingest([corpus], fake_embed, log=quiet.append)
+    assert not [m for m in quiet if m.startswith("note:")]
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    (copies / "again.txt").write_text((corpus / "two.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    said: list[str] = []
+    index.ingest([copies], fake_embed, log=said.append)
+    notes = [m for m in said if m.startswith("note:")]
+    assert len(notes) == 1 and "again.txt" in notes[0] and "two.txt" in notes[0], said
+    assert {c.source.rsplit("/", 1)[-1] for c in index.live_chunks()} == {"one.txt", "two.txt", "again.txt"}
+    again: list[str] = []
+    index.ingest([corpus, copies], fake_embed, log=again.append)  # both already indexed: said once, when it was added
+    assert not [m for m in again if m.startswith("note:")], again
+
+
 def test_changed_file_is_replaced_and_deleted_file_removed(settings: Settings, corpus: Path) -> None:
     index = Index(settings)
     index.ingest([corpus], fake_embed, log=lambda _: None)
