@@ -122,10 +122,8 @@ class LocalLlama:
     def _decode_prefix(self, tokens: list[int]) -> None:
         """Make the context hold `tokens` with live logits, from the longest kept state they start with."""
         llm = self._llm
-        keep = min(self._start(tokens), len(tokens) - 1)
-        llm._ctx.kv_cache_seq_rm(-1, keep, -1)
-        llm.n_tokens = keep
-        llm.eval(tokens[keep:])
+        llm.n_tokens = min(self._start(tokens), len(tokens) - 1)
+        llm.eval(tokens[llm.n_tokens:])  # drops the cache past n_tokens first
 
     def _state(self) -> bytes:
         import llama_cpp
@@ -209,7 +207,7 @@ class LocalLlama:
         """Greedy completion of `prompt`, piece by piece."""
         tokens = self.tokenize(prompt)
         with self._lock:
-            self._llm._ctx.kv_cache_seq_rm(-1, self._start(tokens), -1)
+            self._start(tokens)  # the completion goes on from there, dropping the cache past it
             for piece in self._llm.create_completion(tokens, max_tokens=max_tokens, temperature=0.0,
                                                      stop=_STOP, stream=True):
                 text = piece["choices"][0]["text"]  # type: ignore[index]
