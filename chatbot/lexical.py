@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "STOPWORDS", "NEGATIONS"]
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "full_names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -76,4 +76,28 @@ def names(text: str) -> set[str]:
         for word in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:]:
             if word[0].isupper():
                 found |= match_keys(word)
+    return found
+
+
+# A run of capitalised words: the parts of a name ("Abul Ameer Thuaiban", "Prime Minister Mohammed Shia Al-Sudani").
+_CAPITALISED_RUN = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)+")
+
+
+def full_names(text: str) -> set[str]:
+    """Match keys of the words of names written in several words in running text ("Ahmed Kenani", "Kataib Hezbollah"):
+    people and groups, which an answer can't name by another word, as it can a place ("Tehran" for "Iran"). A headline
+    (a line with no final stop, most words capitalised) is skipped.
+
+    Why: a claim that gives a person's words to another ("Thuaiban warned …" of what "some coalition members fear")
+    reuses the article's words, so only the name shows it is not what the cited sentence says.
+    """
+    found: set[str] = set()
+    for line in text.splitlines():
+        terms = [w for w in re.findall(r"[^\W\d_]+", line) if w.lower() not in STOPWORDS]
+        if not re.search(r"[.!?\"”’']\s*$", line) and 2 * sum(w[0].isupper() for w in terms) > len(terms):
+            continue
+        for run in _CAPITALISED_RUN.findall(line):
+            parts = [w for w in run.split() if w.lower().split("’")[0].split("'")[0] not in STOPWORDS]
+            if len(parts) >= 2:
+                found |= match_keys(" ".join(parts))
     return found

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import NEGATIONS, STOPWORDS, content_terms, is_short, match_keys, names, numbers, words
+from chatbot.lexical import NEGATIONS, STOPWORDS, content_terms, full_names, is_short, match_keys, names, numbers, words
 
 __all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
 
@@ -177,6 +177,18 @@ def _named(claim_names: set[str], keys: set[str]) -> bool:
     return all(any(name[:4] == key[:4] for key in keys) for name in claim_names)
 
 
+def _people_named(claim: str, people: Collection[str], passage: str) -> bool:
+    """Every person or group the claim names (keys of `people`, see `full_names`), its first word included, is named in
+    `passage`: a question's name may stand in for a place the evidence calls otherwise, never for who did or said it."""
+    named = {key for word in re.findall(r"[^\W\d_]+", claim) if word[0].isupper() for key in match_keys(word)}
+    return named & set(people) <= match_keys(passage)
+
+
+def _preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
+    """Each candidate sentence's neighbour just before it in its article, which may name whom its "he" or "they" is."""
+    return {b: a for a, b in zip(candidates, candidates[1:]) if a.source == b.source and 0 <= b.span.start - a.span.end <= 3}
+
+
 class Verifier:
     """Attributes answer sentences to evidence and keeps only the supported ones."""
 
@@ -223,14 +235,18 @@ class Verifier:
         return (best,)
 
     @staticmethod
-    def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
+    def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence], people: Collection[str] = frozenset(),
+                           before: str = "") -> bool:
         """Numbers and names of the claim occur in the evidence or question, and so do half of its new words (all but a few);
-        a claim with no new words must be a yes or a no, to a question about something the evidence says."""
+        a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
+        and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
         if not _named(names(claim), match_keys(passage) | match_keys(question)):
             return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
+        if not _people_named(claim, people, f"{before} {passage}"):
+            return False  # "Thuaiban warned …" of a sentence about what "some coalition members fear"
         new = match_keys(_YES_NO.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
             return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))
@@ -244,7 +260,8 @@ class Verifier:
         statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
         return self._judge(passage, statement)
 
-    def supported(self, claim: str, question: str, evidence: Sequence[Evidence]) -> bool:
+    def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Collection[str] = frozenset(),
+                  before: str = "") -> bool:
         """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
         than the same claim with two of its parties swapped (see `swapped`).
 
@@ -252,7 +269,7 @@ class Verifier:
         the reverse, but it rates the claim with the roles the right way round higher; so a claim that rates lower
         than its own swap has them the wrong way round.
         """
-        if not evidence or not self.lexically_grounded(claim, question, evidence):
+        if not evidence or not self.lexically_grounded(claim, question, evidence, people, before):
             return False
         if copied(claim, evidence):
             return True
@@ -265,7 +282,10 @@ class Verifier:
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""
+        people = full_names("\n".join(c.span.text for c in candidates))
+        preceding = _preceding(candidates)
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
-            if self.supported(sentence.text, question, evidence):
+            before = " ".join(preceding[e].span.text for e in evidence if e in preceding)
+            if self.supported(sentence.text, question, evidence, people, before):
                 yield Supported(sentence.text, evidence)

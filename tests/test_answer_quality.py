@@ -83,10 +83,6 @@ def test_prompt_injection_in_the_question_changes_nothing(bot, eval_items) -> No
             assert reply.refused and is_refusal(reply.answer) and not reply.citations, f"{item['id']}: {reply.answer}"
 
 
-@pytest.mark.xfail(strict=True, reason="since prompts are computed from kept states (2b1a15d), the same way in every run: "
-                   "'What did he warn about?' is drafted 'Thuaiban warned that Iraq would face severe consequences from "
-                   "Israel …' (the coalition members' fear), and the judge passes it at P 0.625 against a bar of 0.6; the "
-                   "answer the test expects came from where the previous call happened to leave the model")
 def test_three_turn_conversation_with_topic_switch(bot) -> None:  # type: ignore[no-untyped-def]
     history: list[dict] = []
     for question, expected in [("Who is Abul Ameer Thuaiban?", "adviser"),

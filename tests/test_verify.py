@@ -114,6 +114,25 @@ def test_a_name_or_negation_the_evidence_lacks_is_caught(candidates: list[Eviden
     assert not copied("Iraq has formal diplomatic ties with Israel and keenly aware of the potential risks.", ties)
 
 
+def test_a_person_is_only_credited_with_what_a_sentence_naming_them_says(candidates: list[Evidence]) -> None:
+    """The claim reuses the article's words, so only the name shows whose fear it was: not Thuaiban's."""
+    def judge(passage: str, claim: str) -> float:  # says Yes to anything, surest of claims with their party first
+        return 0.9 if claim.startswith(("Thuaiban", "Kenani")) else 0.8
+
+    verifier = Verifier(get_embeddings(), judge=judge, threshold=0.5)
+    question = "What did Thuaiban warn about?"
+    wrong = "Thuaiban warned that Iraq could face severe consequences from Israel if these attacks persist."
+    assert list(verifier.check(wrong, question, candidates)) == []
+    right = "Thuaiban warned that involvement in a direct conflict with Israel could prove disastrous."
+    assert [s.text for s in verifier.check(right, question, candidates)] == [right]
+    said = [Evidence("b.txt", s) for s in split_sentences("Ahmed Kenani spoke in Baghdad on Monday. He said the militias should leave.")]
+    claim = "Kenani said the militias should leave."  # the sentence before the cited one names whom "he" is
+    assert [s.text for s in verifier.check(claim, "What did Kenani say?", said)] == [claim]
+    text = "Ahmed Kenani spoke in Baghdad. Oil prices rose. He said the militias should leave."
+    apart = [Evidence("c.txt", s) for s in split_sentences(text)]
+    assert list(verifier.check(claim, "What did Kenani say?", apart)) == []
+
+
 @pytest.mark.parametrize(("claim", "swap"), [
     ("Baghdad has expressed an understanding of the U.S.'s concerns.", "The U.S. has expressed an understanding of Baghdad's concerns."),
     ("Israel and the United States hold Kataib Hezbollah liable.", "Kataib Hezbollah hold Israel and the United States liable."),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from chatbot.chunks import Span
 from chatbot.evaluation.items import load_records
+from chatbot.lexical import full_names
 from chatbot.verify import Evidence, Verifier
 
 __all__ = ["MinimalPair", "PAIRS_PATH", "load_pairs", "score_pairs"]
@@ -40,10 +41,11 @@ def load_pairs(path: Path) -> list[MinimalPair]:
 def score_pairs(verifier: Verifier, pairs: list[MinimalPair], source: str = "article") -> dict[str, object]:
     """Share of pairs whose right claim is kept and wrong claim rejected, overall and by kind, with the misses."""
     outcomes: dict[str, tuple[bool, bool]] = {}
+    people = full_names("\n".join(p.passage for p in pairs))  # the pairs' passages are the article's sentences
     for pair in pairs:
         evidence = (Evidence(source, Span(0, len(pair.passage), pair.passage)),)
-        outcomes[pair.id] = (verifier.supported(pair.right, pair.question, evidence),
-                             not verifier.supported(pair.wrong, pair.question, evidence))
+        outcomes[pair.id] = (verifier.supported(pair.right, pair.question, evidence, people),
+                             not verifier.supported(pair.wrong, pair.question, evidence, people))
     by_kind: dict[str, list[bool]] = {}
     for pair in pairs:
         by_kind.setdefault(pair.kind, []).append(all(outcomes[pair.id]))
