@@ -81,9 +81,9 @@ def render_report(summary: Summary, failures: list[str], calibration: dict[str, 
         missed = "; ".join(f"{k}: {v}" for k, v in pairs["missed"].items()) or "none"
         lines += ["## Who does what: the answer verifier on minimal pairs", "",
                   f"{pairs['pairs']} pairs (`evals/verifier_pairs.jsonl`), each an article sentence with a claim it supports and "
-                  f"one that swaps who does what, negates it or changes a number, place or time: {100 * pairs['accuracy']:.1f}% "
-                  f"passed (right claim kept and wrong one rejected; right kept {pairs['right_kept']}, wrong rejected "
-                  f"{pairs['wrong_rejected']}). By kind: {kinds}. Missed: {missed}.", ""]
+                  "one that swaps who does what, credits another person, negates it or changes a number, place or time: "
+                  f"{100 * pairs['accuracy']:.1f}% passed (right claim kept and wrong one rejected; right kept {pairs['right_kept']}, "
+                  f"wrong rejected {pairs['wrong_rejected']}). By kind: {kinds}. Missed: {missed}.", ""]
     lines += ["## Gate", "", *(f"- FAIL {f}" for f in failures)] if failures else ["## Gate", "", "All thresholds met."]
     lines += ["", "## Definitions", "",
               "- answer_correct: answerable items whose answer (citation markers removed) has one alternative of every keyword "
