@@ -97,7 +97,7 @@ def full_names(text: str) -> set[str]:
         if not re.search(r"[.!?\"”’']\s*$", line) and 2 * sum(w[0].isupper() for w in terms) > len(terms):
             continue
         for run in _CAPITALISED_RUN.findall(line):
-            parts = [w for w in run.split() if w.lower().split("’")[0].split("'")[0] not in STOPWORDS]
+            parts = [w for w in run.split() if content_terms(w)]  # not "The", "While", "Sudani’s" kept
             if len(parts) >= 2:
                 found |= match_keys(" ".join(parts))
     return found
