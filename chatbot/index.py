@@ -22,7 +22,7 @@ from chatbot.settings import Settings
 
 __all__ = ["Index", "IngestReport"]
 
-_BATCH = 512
+_BATCH = 512  # rows per Chroma write or delete call (its calls have a size limit)
 _PAGE = 5000  # Chroma's SQLite refuses to read too many rows in one get(): page through them
 
 
@@ -161,7 +161,7 @@ class Index:
         pending: list[tuple[Article, list[Chunk]]] = []
         for number, entry in enumerate(changed, 1):
             pending.append(entry)
-            if sum(len(c) for _, c in pending) >= _BATCH or number == len(changed):
+            if sum(len(c) for _, c in pending) >= self.settings.ingest_batch_chunks or number == len(changed):
                 self._store(pending, embed)
                 report.chunks_added += sum(len(c) for _, c in pending)
                 rate = report.chunks_added / (time.perf_counter() - started)

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
 
     max_sentences_per_chunk: int = Field(3, ge=1, description="Chunks hold at most this many whole sentences.")
     max_chunk_chars: int = Field(600, ge=100, description="Chunks stop growing past this many characters.")
+    ingest_batch_chunks: int = Field(512, ge=1, description="Chunks embedded and stored per ingest batch; a batch is "
+                                     "durable once stored, so an ingest stopped midway keeps what it finished.")
     top_k: int = Field(4, ge=1, description="Chunks retrieved per question after fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
 

@@ -116,7 +116,7 @@ def test_eval_cli_writes_report_results_chart_and_exports(tmp_path: Path, real_s
     thresholds.write_text("[subset.min]\nanswer_correct = 1.01\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("eval", "--set", str(subset), "--out", str(out), "--thresholds", str(thresholds), "--no-calibrate",
-                     settings=real_settings)
+                     "--baseline-limit", "1", settings=real_settings)
     assert result.returncode == 1, result.stderr  # the impossible floor must fail the gate
     assert "below threshold: subset answer_correct" in result.stderr
     for name in ("report.md", "results.json", "summary.json", "metrics.png", "ragas-ours-subset.jsonl", "ragas-baseline-subset.jsonl"):
@@ -124,6 +124,6 @@ def test_eval_cli_writes_report_results_chart_and_exports(tmp_path: Path, real_s
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| metric | ours | baseline | ours − baseline |" in report and "gold_citation" in report
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert {r["pipeline"] for r in results} == {"ours", "baseline"} and len(results) == 6
+    assert [r["pipeline"] for r in results].count("ours") == 3 and [r["pipeline"] for r in results].count("baseline") == 1
     rows = [json.loads(line) for line in (out / "ragas-ours-subset.jsonl").read_text(encoding="utf-8").splitlines()]
     assert set(rows[0]) == {"question", "answer", "contexts", "ground_truth"} and rows[0]["contexts"]
