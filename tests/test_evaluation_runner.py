@@ -2,6 +2,7 @@ import json
 import re
 import subprocess
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,6 @@ def test_eval_cli_writes_report_results_chart_and_exports(tmp_path: Path, real_s
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| metric | ours | baseline | ours − baseline |" in report and "gold_citation" in report
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert [r["pipeline"] for r in results].count("ours") == 3 and [r["pipeline"] for r in results].count("baseline") == 1
+    assert Counter(r["pipeline"] for r in results) == {"ours": 3, "baseline": 1}
     rows = [json.loads(line) for line in (out / "ragas-ours-subset.jsonl").read_text(encoding="utf-8").splitlines()]
     assert set(rows[0]) == {"question", "answer", "contexts", "ground_truth"} and rows[0]["contexts"]

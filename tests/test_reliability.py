@@ -87,11 +87,12 @@ def test_corrupted_index_offers_the_fix(settings: Settings) -> None:
 
 @pytest.mark.slow
 def test_ingest_killed_half_way_leaves_the_index_usable(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CHATBOT_INGEST_BATCH_CHUNKS", "40")  # 80 articles of 2 chunks: four batches, killed after the first
-    _write_articles(settings.corpus_dir, 80, "v1")
+    articles = 80  # of 2 chunks each: four 40-chunk batches, killed after the first
+    monkeypatch.setenv("CHATBOT_INGEST_BATCH_CHUNKS", "40")
+    _write_articles(settings.corpus_dir, articles, "v1")
     first = run_cli("ingest", str(settings.corpus_dir), settings=settings)
     assert first.returncode == 0, first.stderr
-    _write_articles(settings.corpus_dir, 80, "v2")
+    _write_articles(settings.corpus_dir, articles, "v2")
     env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_CORPUS_DIR": str(settings.corpus_dir)}
     process = subprocess.Popen([sys.executable, "-m", "chatbot.cli", "ingest", str(settings.corpus_dir)], cwd=ROOT, env=env,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
@@ -105,7 +106,7 @@ def test_ingest_killed_half_way_leaves_the_index_usable(settings: Settings, monk
     index = Index(settings)
     chunks = index.live_chunks()
     counts = {source: int(entry["chunks"]) for source, entry in index._entries().items()}
-    assert len(counts) == 80, "every article is still indexed"
+    assert len(counts) == articles, "every article is still indexed"
     versions = {}
     for source, count in counts.items():
         mine = [c for c in chunks if c.source == source]
