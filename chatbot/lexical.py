@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "full_names", "STOPWORDS", "NEGATIONS"]
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -81,17 +83,67 @@ def names(text: str) -> set[str]:
 
 # A run of capitalised words: the parts of a name ("Abul Ameer Thuaiban", "Prime Minister Mohammed Shia Al-Sudani").
 _CAPITALISED_RUN = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)+")
+# A name as a text gives it, in one capitalised word or more ("Sudani", "Prime Minister Sudani’s").
+_NAME = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
-def full_names(text: str) -> set[str]:
-    """Match keys of the words of names written in several words in running text ("Ahmed Kenani", "Kataib Hezbollah"):
-    people and groups, which an answer can't name by another word, as it can a place ("Tehran" for "Iran"). A headline
-    (a line with no final stop, most words capitalised) is skipped.
+def _last_key(name: str) -> str:
+    """The match key of a name's last word, how a text names the person again ("Al-Sudani’s" → "sudan"); "" for none."""
+    terms = content_terms(name.split()[-1]) if name.split() else []
+    return terms[-1][:5] if terms else ""
+
+
+@dataclass(frozen=True)
+class Names:
+    """The people and groups a text names in several words (see `full_names`)."""
+
+    words: frozenset[str] = frozenset()  # match keys of their words
+    full: Mapping[str, frozenset[str]] = field(default_factory=dict)  # a name's last word's key → the keys of the whole name
+
+    def named_in(self, text: str) -> set[str]:
+        """Match keys of `text`, with the whole of each name it gives by its last word: a passage that says "Prime Minister
+        Sudani" names "Mohammed Shia Al-Sudani", whom the article names in full elsewhere (a capitalised word: "states"
+        names no United States)."""
+        capitalised = {k for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for k in match_keys(word)}
+        return match_keys(text).union(*(self.full[k] for k in capitalised & self.full.keys()))
+
+    def shortened(self, claim: str, passage: str) -> str:
+        """The claim with a name it gives in more words than `passage` written as the passage writes it ("Prime Minister
+        Mohammed Shia Al-Sudani" → "Prime Minister Sudani"), when the extra words are that name's.
+
+        Why: the support judge reads only the passage, which doesn't say who "Sudani" is in full; asked about the
+        passage's own naming, it judges what the claim says rather than whom the article names elsewhere.
+        """
+        short: dict[str, str] = {}
+        for run in _NAME.findall(passage):
+            base = _POSSESSIVE.sub("", run)
+            short.setdefault(_last_key(base), base)
+
+        def written(match: re.Match[str]) -> str:
+            run = match.group()
+            base = _POSSESSIVE.sub("", run)
+            key = _last_key(base)
+            shorter = short.get(key, base)
+            extra = match_keys(base) - match_keys(shorter)
+            if len(shorter.split()) < len(base.split()) and extra <= self.full.get(key, frozenset()):
+                return shorter + run[len(base):]
+            return run
+
+        return _NAME.sub(written, claim)
+
+
+def full_names(text: str) -> Names:
+    """The words of names written in several words in running text ("Ahmed Kenani", "Kataib Hezbollah"): people and
+    groups, which an answer can't name by another word, as it can a place ("Tehran" for "Iran"). A headline (a line
+    with no final stop, most words capitalised) is skipped.
 
     Why: a claim that gives a person's words to another ("Thuaiban warned …" of what "some coalition members fear")
-    reuses the article's words, so only the name shows it is not what the cited sentence says.
+    reuses the article's words, so only the name shows it is not what the cited sentence says. Why the last word: it
+    is how a text names the person again ("Sudani"), so a claim may use the full name its evidence shortens.
     """
     found: set[str] = set()
+    full: dict[str, frozenset[str]] = {}
     for line in text.splitlines():
         terms = [w for w in re.findall(r"[^\W\d_]+", line) if w.lower() not in STOPWORDS]
         if not re.search(r"[.!?\"”’']\s*$", line) and 2 * sum(w[0].isupper() for w in terms) > len(terms):
@@ -99,5 +151,8 @@ def full_names(text: str) -> set[str]:
         for run in _CAPITALISED_RUN.findall(line):
             parts = [w for w in run.split() if content_terms(w)]  # not "The", "While", "Sudani’s" kept
             if len(parts) >= 2:
-                found |= match_keys(" ".join(parts))
-    return found
+                keys = match_keys(" ".join(parts))
+                found |= keys
+                last = _last_key(parts[-1])
+                full[last] = full.get(last, frozenset()) | keys
+    return Names(frozenset(found), full)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import NEGATIONS, STOPWORDS, content_terms, full_names, is_short, match_keys, names, numbers, words
+from chatbot.lexical import NEGATIONS, STOPWORDS, Names, content_terms, full_names, is_short, match_keys, names, numbers, words
 
 __all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
 
@@ -177,11 +177,14 @@ def _named(claim_names: set[str], keys: set[str]) -> bool:
     return all(any(name[:4] == key[:4] for key in keys) for name in claim_names)
 
 
-def _people_named(claim: str, people: Collection[str], passage: str) -> bool:
-    """Every person or group the claim names (keys of `people`, see `full_names`), its first word included, is named in
-    `passage`: a question's name may stand in for a place the evidence calls otherwise, never for who did or said it."""
+_NO_NAMES = Names()
+
+
+def _people_named(claim: str, people: Names, passage: str) -> bool:
+    """Every person or group the claim names (see `full_names`), its first word included, is named in `passage`: a
+    question's name may stand in for a place the evidence calls otherwise, never for who did or said it."""
     named = {key for word in re.findall(r"[^\W\d_]+", claim) if word[0].isupper() for key in match_keys(word)}
-    return named & set(people) <= match_keys(passage)
+    return named & people.words <= people.named_in(passage)
 
 
 def _preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
@@ -235,15 +238,16 @@ class Verifier:
         return (best,)
 
     @staticmethod
-    def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence], people: Collection[str] = frozenset(),
+    def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                            before: str = "") -> bool:
         """Numbers and names of the claim occur in the evidence or question, and so do half of its new words (all but a few);
         a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
-        and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it."""
+        and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it; a name
+        the evidence gives by its last word is named in full."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
-        if not _named(names(claim), match_keys(passage) | match_keys(question)):
+        if not _named(names(claim), people.named_in(passage) | match_keys(question)):
             return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
         if not _people_named(claim, people, f"{before} {passage}"):
             return False  # "Thuaiban warned …" of a sentence about what "some coalition members fear"
@@ -260,7 +264,7 @@ class Verifier:
         statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
         return self._judge(passage, statement)
 
-    def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Collection[str] = frozenset(),
+    def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                   before: str = "") -> bool:
         """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
         than the same claim with two of its parties swapped (see `swapped`).
@@ -271,13 +275,15 @@ class Verifier:
         """
         if not evidence or not self.lexically_grounded(claim, question, evidence, people, before):
             return False
+        passage = " ".join(e.span.text for e in evidence)
+        claim = people.shortened(claim, passage)  # whom it names, as the passage names them
         if copied(claim, evidence):
             return True
         threshold = self._short_threshold if is_short(claim) else self._threshold
         probability = self.judge_claim(claim, question, evidence)
         if probability < threshold:
             return False
-        swap = swapped(claim, " ".join(e.span.text for e in evidence))
+        swap = swapped(claim, passage)
         return swap is None or self.judge_claim(swap, question, evidence) < probability
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:

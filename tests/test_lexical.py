@@ -16,4 +16,22 @@ def test_full_names_are_the_people_and_groups_named_in_several_words_not_places_
     text = ("Iraq Caught Between Regional Tensions as Militias Target Israel\n"
             "A senior adviser to Prime Minister Sudani, Abul Ameer Thuaiban, echoed this sentiment. Nonetheless, Kataib "
             "Hezbollah view Israel as liable for strikes on Iran. While Iraq has no formal ties, The U.S. has expressed concern.")
-    assert full_names(text) == match_keys("Prime Minister Sudani Abul Ameer Thuaiban Kataib Hezbollah")
+    assert full_names(text).words == match_keys("Prime Minister Sudani Abul Ameer Thuaiban Kataib Hezbollah")
+
+
+def test_a_name_given_by_its_last_word_names_the_whole_name_and_no_one_else() -> None:
+    people = full_names("Prime Minister Mohammed Shia Al-Sudani’s government is aware. Ahmed Kenani spoke.")
+    assert match_keys("Mohammed Shia Al-Sudani") <= people.named_in("A senior adviser to Prime Minister Sudani spoke.")
+    assert people.named_in("Kenani spoke.") == match_keys("Ahmed Kenani spoke.")
+    assert not match_keys("Ahmed") & people.named_in("Prime Minister Sudani spoke.")
+    assert people.named_in("Ahmed spoke.") == match_keys("Ahmed spoke.")  # a first name doesn't stand for the whole name
+    assert not match_keys("Ahmed") & full_names("Ahmed Kenani spoke.").named_in("Words kenani.")  # a name is capitalised
+
+
+def test_a_claim_is_read_with_the_names_its_passage_gives() -> None:
+    people = full_names("Prime Minister Mohammed Shia Al-Sudani’s government is aware. Kataib Hezbollah and Ahmed Kenani spoke.")
+    passage = "A senior adviser to Prime Minister Sudani echoed it; Kataib Hezbollah pressed on."
+    assert people.shortened("An adviser to Prime Minister Mohammed Shia Al-Sudani’s office spoke.", passage) == \
+        "An adviser to Prime Minister Sudani’s office spoke."
+    assert people.shortened("Iran-backed Kataib Hezbollah pressed on.", passage) == "Iran-backed Kataib Hezbollah pressed on."
+    assert people.shortened("Ahmed Kenani spoke.", passage) == "Ahmed Kenani spoke."  # the passage doesn't name him

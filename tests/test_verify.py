@@ -174,3 +174,15 @@ def test_a_yes_or_no_reply_is_judged_as_the_answer_to_its_question(candidates: l
     assert statements == [f'The answer to "{question}" is: Yes, Iran-backed armed groups launched attacks on Israel.',
                           "Iran-backed armed groups launched attacks on Israel."]
 
+
+
+def test_a_claim_may_give_in_full_a_name_its_evidence_shortens(candidates: list[Evidence]) -> None:
+    """The draft copies the adviser's sentence but names the prime minister as the article does elsewhere: still his
+    sentence. Another person's name is still refused."""
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 0.9 if claim.startswith("Abul") else 0.8, threshold=0.5)
+    question = "How did Sudani's adviser react to the idea of moving militia operations to Gaza or Lebanon?"
+    claim = ("Abul Ameer Thuaiban, a senior adviser to Prime Minister Mohammed Shia Al-Sudani, echoed this sentiment, "
+             "emphasizing that involvement in a direct conflict with Israel could prove disastrous.")
+    assert [s.text for s in verifier.check(claim, question, candidates)] == [claim]
+    other = claim.replace("Prime Minister Mohammed Shia Al-Sudani", "lawmaker Ahmed Kenani")
+    assert list(verifier.check(other, question, candidates)) == []
