@@ -118,7 +118,8 @@ class Names:
         short: dict[str, str] = {}
         for run in _NAME.findall(passage):
             base = _POSSESSIVE.sub("", run)
-            short.setdefault(_last_key(base), base)
+            if _last_key(base):  # not a capitalised stopword ("A senior adviser …")
+                short.setdefault(_last_key(base), base)
 
         def written(match: re.Match[str]) -> str:
             run = match.group()
@@ -126,7 +127,7 @@ class Names:
             key = _last_key(base)
             shorter = short.get(key, base)
             extra = match_keys(base) - match_keys(shorter)
-            if len(shorter.split()) < len(base.split()) and extra <= self.full.get(key, frozenset()):
+            if key in self.full and len(shorter.split()) < len(base.split()) and extra <= self.full[key]:
                 return shorter + run[len(base):]
             return run
 

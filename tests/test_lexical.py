@@ -35,3 +35,4 @@ def test_a_claim_is_read_with_the_names_its_passage_gives() -> None:
         "An adviser to Prime Minister Sudani’s office spoke."
     assert people.shortened("Iran-backed Kataib Hezbollah pressed on.", passage) == "Iran-backed Kataib Hezbollah pressed on."
     assert people.shortened("Ahmed Kenani spoke.", passage) == "Ahmed Kenani spoke."  # the passage doesn't name him
+    assert people.shortened("In The end, Kenani spoke.", "A senior adviser spoke.") == "In The end, Kenani spoke."  # no name
