@@ -10,7 +10,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "capitalised_keys", "full_names", "Names",
+           "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -81,10 +82,16 @@ def names(text: str) -> set[str]:
     return found
 
 
+_CAPITALISED = r"[A-Z][^\W_]*(?:['’-][^\W_]+)*"
+def capitalised_keys(text: str) -> set[str]:
+    """Match keys of a text's capitalised words, a sentence's first included: whom or what it may name."""
+    return {key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word)}
+
+
 # A run of capitalised words: the parts of a name ("Abul Ameer Thuaiban", "Prime Minister Mohammed Shia Al-Sudani").
-_CAPITALISED_RUN = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)+")
+_CAPITALISED_RUN = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED})+")
 # A name as a text gives it, in one capitalised word or more ("Sudani", "Prime Minister Sudani’s").
-_NAME = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)*")
+_NAME = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED})*")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -105,8 +112,7 @@ class Names:
         """Match keys of `text`, with the whole of each name it gives by its last word: a passage that says "Prime Minister
         Sudani" names "Mohammed Shia Al-Sudani", whom the article names in full elsewhere (a capitalised word: "states"
         names no United States)."""
-        capitalised = {k for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for k in match_keys(word)}
-        return match_keys(text).union(*(self.full[k] for k in capitalised & self.full.keys()))
+        return match_keys(text).union(*(self.full[k] for k in capitalised_keys(text) & self.full.keys()))
 
     def shortened(self, claim: str, passage: str) -> str:
         """The claim with a name it gives in more words than `passage` written as the passage writes it ("Prime Minister

@@ -17,7 +17,19 @@ from difflib import SequenceMatcher
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import PackagedEmbeddings, VectorCache
-from chatbot.lexical import NEGATIONS, STOPWORDS, Names, content_terms, full_names, is_short, match_keys, names, numbers, words
+from chatbot.lexical import (
+    NEGATIONS,
+    STOPWORDS,
+    Names,
+    capitalised_keys,
+    content_terms,
+    full_names,
+    is_short,
+    match_keys,
+    names,
+    numbers,
+    words,
+)
 
 __all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
 
@@ -183,8 +195,7 @@ _NO_NAMES = Names()
 def _people_named(claim: str, people: Names, passage: str) -> bool:
     """Every person or group the claim names (see `full_names`), its first word included, is named in `passage`: a
     question's name may stand in for a place the evidence calls otherwise, never for who did or said it."""
-    named = {key for word in re.findall(r"[^\W\d_]+", claim) if word[0].isupper() for key in match_keys(word)}
-    return named & people.words <= people.named_in(passage)
+    return capitalised_keys(claim) & people.words <= people.named_in(passage)
 
 
 def _preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
