@@ -82,16 +82,13 @@ def names(text: str) -> set[str]:
     return found
 
 
-_CAPITALISED = r"[A-Z][^\W_]*(?:['’-][^\W_]+)*"
 def capitalised_keys(text: str) -> set[str]:
     """Match keys of a text's capitalised words, a sentence's first included: whom or what it may name."""
     return {key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word)}
 
 
-# A run of capitalised words: the parts of a name ("Abul Ameer Thuaiban", "Prime Minister Mohammed Shia Al-Sudani").
-_CAPITALISED_RUN = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED})+")
-# A name as a text gives it, in one capitalised word or more ("Sudani", "Prime Minister Sudani’s").
-_NAME = re.compile(rf"{_CAPITALISED}(?:[ \t]+{_CAPITALISED})*")
+# A name as a text gives it, a run of capitalised words ("Sudani", "Prime Minister Mohammed Shia Al-Sudani’s").
+_NAME = re.compile(r"[A-Z][^\W_]*(?:['’-][^\W_]+)*(?:[ \t]+[A-Z][^\W_]*(?:['’-][^\W_]+)*)*")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -124,8 +121,8 @@ class Names:
         short: dict[str, str] = {}
         for run in _NAME.findall(passage):
             base = _POSSESSIVE.sub("", run)
-            if _last_key(base):  # not a capitalised stopword ("A senior adviser …")
-                short.setdefault(_last_key(base), base)
+            if key := _last_key(base):  # not a capitalised stopword ("A senior adviser …")
+                short.setdefault(key, base)
 
         def written(match: re.Match[str]) -> str:
             run = match.group()
@@ -155,9 +152,9 @@ def full_names(text: str) -> Names:
         terms = [w for w in re.findall(r"[^\W\d_]+", line) if w.lower() not in STOPWORDS]
         if not re.search(r"[.!?\"”’']\s*$", line) and 2 * sum(w[0].isupper() for w in terms) > len(terms):
             continue
-        for run in _CAPITALISED_RUN.findall(line):
+        for run in _NAME.findall(line):
             parts = [w for w in run.split() if content_terms(w)]  # not "The", "While", "Sudani’s" kept
-            if len(parts) >= 2:
+            if len(parts) >= 2:  # a name in several words
                 keys = match_keys(" ".join(parts))
                 found |= keys
                 last = _last_key(parts[-1])

@@ -175,7 +175,6 @@ def test_a_yes_or_no_reply_is_judged_as_the_answer_to_its_question(candidates: l
                           "Iran-backed armed groups launched attacks on Israel."]
 
 
-
 def test_a_claim_may_give_in_full_a_name_its_evidence_shortens(candidates: list[Evidence]) -> None:
     """The draft copies the adviser's sentence but names the prime minister as the article does elsewhere: still his
     sentence. Another person's name is still refused."""
