@@ -63,10 +63,13 @@ class LocalLlama:
 
     def __init__(self, model_path: Path, n_ctx: int, n_threads: int, state_dir: Path) -> None:
         try:
-            from llama_cpp import Llama
+            import llama_cpp
         except ImportError:
             raise ChatbotError("llama-cpp-python is missing: reinstall the project (see README)") from None
-        self._llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+        self._llm = llama_cpp.Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, verbose=False)
+        # Part of every saved state's key: a state another build computed (AVX2 or AVX-512, another version) differs in
+        # its last digits, so loading it would change answers (or fail to load).
+        self._build = f"{llama_cpp.__version__} {llama_cpp.llama_print_system_info().decode()}"
         self._state_dir = state_dir
         self._lock = threading.RLock()
         self._pinned: tuple[tuple[int, ...], bytes] | None = None  # the article prefix: never evicted
@@ -138,7 +141,7 @@ class LocalLlama:
         self._pinned = (tuple(tokens), self._state())
 
     def _state_path(self, kind: str, tokens: list[int]) -> Path:
-        key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
+        key = hashlib.sha256(f"{CHAT_MODEL_SHA256}\n{self._build}\n{self._llm.n_ctx()}\n{tokens}".encode()).hexdigest()[:20]
         return self._state_dir / f"{kind}-{key}.state"
 
     def _hold(self, tokens: list[int], path: Path) -> None:

@@ -130,3 +130,13 @@ def test_saved_states_are_pruned_by_last_use(bot, tmp_path, monkeypatch: pytest.
     kept = {f.name for f in tmp_path.glob("prefix-*.state")}
     names = [engine._state_path("prefix", engine.tokenize(p)).name for p in prefixes]
     assert kept == {names[0], names[2]}, (kept, names)
+
+
+def test_a_state_saved_by_another_llama_cpp_build_is_not_loaded(bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """An AVX2 build's saved article state, loaded by an AVX-512 build, would give the AVX2 build's last digits: answers
+    would depend on which build computed the cache first."""
+    engine = bot.model.engine
+    tokens = engine.tokenize("<|im_start|>system\nThe talks went on all week.<|im_end|>\n")
+    here = engine._state_path("prefix", tokens)
+    monkeypatch.setattr(engine, "_build", engine._build + " AVX512_VNNI = 1")
+    assert engine._state_path("prefix", tokens) != here
