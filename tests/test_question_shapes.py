@@ -7,6 +7,7 @@ still wrong after it, recorded as such: they must start failing the mark (and lo
 
 from __future__ import annotations
 
+import llama_cpp
 import pytest
 
 from chatbot.evaluation.scoring import is_refusal, keyword_match
@@ -18,8 +19,11 @@ _US = ["united states", "u.s", "u. s", "washington", "america*"]
 _NO = ["no", "not", "hasn't", "haven't", "wasn't", "didn't", "doesn't"]
 
 
-def _still_wrong(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"still wrong after issue 13: {reason}")
+def _still_wrong(reason: str, on_avx512_only: bool = False) -> pytest.MarkDecorator:
+    """`on_avx512_only`: wrong with the AVX-512 build of llama.cpp (scripts/install picks it where the CPU has it), right
+    with the AVX2 one; the builds' last digits differ, and this case sits at a bar."""
+    avx512 = "AVX512 = 1" in llama_cpp.llama_print_system_info().decode()
+    return pytest.mark.xfail(avx512 or not on_avx512_only, strict=True, reason=f"still wrong after issue 13: {reason}")
 
 
 def _check(bot, question: str, keywords: list[list[str]], history: list[dict] | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -47,7 +51,9 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     pytest.param("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]],
                  marks=_still_wrong("refused")),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
-    ("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]]),  # refused on ad2ee69: its draft was "No." alone
+    pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
+                 marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
+                                    "supported (judge 0.71) but judged not to answer it (P < 0.75)", on_avx512_only=True)),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     pytest.param("Do some Iraqi politicians worry that Israel could hit back?", [["yes"], ["fear*", "retaliat*", "consequence*"]],
                  marks=_still_wrong("quotes a sentence beside the point (a preference, not the fear)")),
