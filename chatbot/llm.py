@@ -29,7 +29,7 @@ from chatbot.errors import ChatbotError
 from chatbot.model_files import chat_model_path
 from chatbot.settings import Settings
 
-__all__ = ["LocalLlama", "ChatLocalLlama", "build_chat_model", "yes_probability"]
+__all__ = ["LocalLlama", "ChatLocalLlama", "build_chat_model", "lookup", "yes_probability"]
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _STOP = ["<|im_end|>", "<|endoftext|>", "<|im_start|>"]
@@ -49,6 +49,23 @@ def _shared(a: Iterable[int], b: Iterable[int]) -> int:
     return count
 
 
+def lookup(tokens: list[int], count: int) -> list[int]:
+    """The `count` tokens that followed the last place where the sequence's last 4, 3 or 2 tokens occurred before
+    (the longest such match, latest place first): the guess that the text goes on copying the prompt.
+
+    Why these sizes: a single shared token ("the") guesses wrong too often to pay; on 2 cores a batch of 4 (the next
+    token and 3 guessed) costs ~1.7 single steps, a batch of 8 ~3 (so longer guesses pay less: measured on the dev split).
+    """
+    if count <= 0:
+        return []
+    for size in (4, 3, 2):
+        tail = tokens[-size:]
+        for start in range(len(tokens) - size - 1, -1, -1):
+            if tokens[start: start + size] == tail:
+                return tokens[start + size: start + size + count]
+    return []
+
+
 def chatml(messages: list[BaseMessage], open_assistant: bool = True) -> str:
     """Qwen's ChatML prompt for `messages`, ending with an open assistant turn; a last assistant message is that turn's
     start, for the model to go on from (as "No," is, to have the reason written after a bare "No.")."""
@@ -61,7 +78,7 @@ def chatml(messages: list[BaseMessage], open_assistant: bool = True) -> str:
 class LocalLlama:
     """The embedded model: one llama.cpp context, shared by all callers under a lock."""
 
-    def __init__(self, model_path: Path, n_ctx: int, n_threads: int, state_dir: Path) -> None:
+    def __init__(self, model_path: Path, n_ctx: int, n_threads: int, state_dir: Path, lookup_tokens: int = 0) -> None:
         try:
             import llama_cpp
         except ImportError:
@@ -75,6 +92,8 @@ class LocalLlama:
         self._pinned: tuple[tuple[int, ...], bytes] | None = None  # the article prefix: never evicted
         self._base: tuple[int, ...] = ()  # the kept state the context was computed on from (empty: from nothing)
         self._heads: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+        self._lookup_tokens = lookup_tokens
+        self._stop = {t for text in _STOP for t in self._llm.tokenize(text.encode(), add_bos=False, special=True)}
         self._yes = self._single_tokens(("Yes", " Yes", "yes", " yes"))
         self._no = self._single_tokens(("No", " No", "no", " no"))
 
@@ -207,15 +226,45 @@ class LocalLlama:
                 self._pin(tokens)
 
     def stream(self, prompt: str, max_tokens: int) -> Iterator[str]:
-        """Greedy completion of `prompt`, piece by piece."""
+        """Greedy completion of `prompt`, piece by piece, each step checking the tokens that follow the last words
+        where they occur earlier in the prompt (prompt-lookup drafting; see `lookup`).
+
+        Why: an answer mostly copies the article's words, and on 2 cores decoding 4 tokens in one batch costs less than
+        2 one at a time (~130 ms against ~75 ms each, measured here); a token is kept only where it is the one greedy
+        decoding picks there, so the answer is the plain greedy one but for the last digits of batched logits.
+        """
+        import llama_cpp
+        import numpy as np
+
+        llm = self._llm
         tokens = self.tokenize(prompt)
         with self._lock:
-            self._start(tokens)  # the completion goes on from there, dropping the cache past it
-            for piece in self._llm.create_completion(tokens, max_tokens=max_tokens, temperature=0.0,
-                                                     stop=_STOP, stream=True):
-                text = piece["choices"][0]["text"]  # type: ignore[index]
-                if text:
-                    yield text
+            self._decode_prefix(tokens)
+
+            def best(i: int) -> int:
+                return int(np.argmax(np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, i), shape=(llm.n_vocab(),))))
+
+            limit = min(max_tokens, llm.n_ctx() - len(tokens) - 1)
+            text, out, token = "", list[int](), best(-1)
+            while token not in self._stop and len(out) < limit:
+                out.append(token)
+                draft = lookup([*tokens, *out], self._lookup_tokens)[: limit - len(out)]
+                start = llm.n_tokens
+                llm._ctx.kv_cache_seq_rm(-1, start, -1)
+                llm._batch.set_batch(batch=[token, *draft], n_past=start, logits_all=True)
+                llm._ctx.decode(llm._batch)
+                kept = 0
+                while kept < len(draft) and draft[kept] not in self._stop and best(kept) == draft[kept]:
+                    kept += 1
+                out.extend(draft[:kept])
+                llm.input_ids[start: start + 1 + kept] = [token, *draft[:kept]]
+                llm.n_tokens = start + 1 + kept
+                token = best(kept)
+                piece = llm.detokenize(out).decode("utf-8", errors="ignore")  # a character split over tokens waits for its end
+                if len(piece) > len(text):
+                    yield piece[len(text):]
+                    text = piece
+            llm._requires_eval = True
 
     def yes_probability(self, prompt: str, head: str = "") -> float:
         """P(Yes) / (P(Yes) + P(No)) for the next token after `prompt`; the KV state of its `head` is kept for reuse.
@@ -286,7 +335,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         return ChatOpenAI(base_url=settings.openai_base_url, model=settings.openai_model, api_key=key,  # type: ignore[arg-type]
                           temperature=0.0, max_tokens=settings.max_answer_tokens, timeout=120, max_retries=1)  # type: ignore[call-arg]
     path = chat_model_path(settings.cache_dir)
-    engine = LocalLlama(path, settings.n_ctx, settings.n_threads, settings.cache_dir / "states")
+    engine = LocalLlama(path, settings.n_ctx, settings.n_threads, settings.cache_dir / "states", settings.lookup_tokens)
     return ChatLocalLlama(engine=engine, max_tokens=settings.max_answer_tokens)
 
 

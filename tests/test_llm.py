@@ -7,7 +7,7 @@ import re
 import pytest
 
 from chatbot.errors import ChatbotError
-from chatbot.llm import build_chat_model
+from chatbot.llm import build_chat_model, lookup
 from chatbot.settings import Settings
 from chatbot.startup import ensure_index
 from tests.conftest import FakeModelHandler
@@ -140,3 +140,27 @@ def test_a_state_saved_by_another_llama_cpp_build_is_not_loaded(bot, monkeypatch
     here = engine._state_path("prefix", tokens)
     monkeypatch.setattr(engine, "_build", engine._build + " AVX512_VNNI = 1")
     assert engine._state_path("prefix", tokens) != here
+
+
+def test_lookup_guesses_what_followed_the_last_words_where_they_occurred_before() -> None:
+    """The longest match of the last tokens wins (4 before 2), the latest place first; no match, or a single shared
+    token, guesses nothing."""
+    assert lookup([1, 2, 3, 4, 5, 6, 9, 2, 3], 3) == [4, 5, 6]
+    assert lookup([7, 2, 3, 8, 1, 2, 3, 4, 5, 6, 1, 2, 3], 2) == [4, 5]  # "1 2 3" beats the later-only "2 3 8"
+    assert lookup([1, 2, 3, 1, 2], 5) == [3, 1, 2]  # up to the end of the sequence
+    assert lookup([1, 2, 3, 4, 9, 4], 3) == []  # one shared token is no guess
+    assert lookup([1, 2, 3, 1, 2], 0) == []
+
+
+@pytest.mark.slow
+def test_guessed_tokens_are_kept_only_where_greedy_decoding_picks_them(bot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """An answer that copies the prompt comes out the same with the prompt's tokens checked in batches as one token at a
+    time, and the same on a second ask (nothing left from the first)."""
+    engine = bot.model.engine
+    prompt = ("<|im_start|>system\nAnswer from the passage, in its own words.\n\nPassage: Two recent diplomatic missions to "
+              "Tehran by Iraq's top security representatives seeking assistance in controlling these groups have not "
+              "succeeded.<|im_end|>\n<|im_start|>user\nWhat happened to the missions to Tehran?<|im_end|>\n<|im_start|>assistant\n")
+    batched = ["".join(engine.stream(prompt, 40)) for _ in range(2)]
+    monkeypatch.setattr(engine, "_lookup_tokens", 0)
+    single = "".join(engine.stream(prompt, 40))
+    assert batched == [single, single] and "missions" in single, (batched, single)
