@@ -138,7 +138,6 @@ class LocalLlama:
         llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, len(state))
         llm.input_ids[: len(tokens)] = tokens
         llm.n_tokens = len(tokens)
-        llm._requires_eval = True
         self._base = tokens
 
     def _decode_prefix(self, tokens: list[int]) -> None:
@@ -175,7 +174,6 @@ class LocalLlama:
                     and list(out[: count.value]) == tokens:
                 llm.input_ids[: len(tokens)] = tokens
                 llm.n_tokens = len(tokens)
-                llm._requires_eval = True
                 self._base = tuple(tokens)
                 self._touch(path)
                 return
@@ -264,7 +262,6 @@ class LocalLlama:
                 if len(piece) > len(text):
                     yield piece[len(text):]
                     text = piece
-            llm._requires_eval = True
 
     def yes_probability(self, prompt: str, head: str = "") -> float:
         """P(Yes) / (P(Yes) + P(No)) for the next token after `prompt`; the KV state of its `head` is kept for reuse.
@@ -281,7 +278,6 @@ class LocalLlama:
             if 0 < shared < len(tokens):
                 self._keep_head(tokens[:shared])
             self._decode_prefix(tokens)
-            self._llm._requires_eval = True
             logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1), shape=(self._llm.n_vocab(),))
             yes = float(np.logaddexp.reduce(logits[self._yes]))
             no = float(np.logaddexp.reduce(logits[self._no]))

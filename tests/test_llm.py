@@ -146,7 +146,7 @@ def test_lookup_guesses_what_followed_the_last_words_where_they_occurred_before(
     """The longest match of the last tokens wins (4 before 2), the latest place first; no match, or a single shared
     token, guesses nothing."""
     assert lookup([1, 2, 3, 4, 5, 6, 9, 2, 3], 3) == [4, 5, 6]
-    assert lookup([7, 2, 3, 8, 1, 2, 3, 4, 5, 6, 1, 2, 3], 2) == [4, 5]  # "1 2 3" beats the later-only "2 3 8"
+    assert lookup([1, 2, 3, 4, 5, 6, 9, 2, 3, 8, 7, 1, 2, 3], 2) == [4, 5]  # "1 2 3" beats the later "2 3" (then 8)
     assert lookup([1, 2, 3, 1, 2], 5) == [3, 1, 2]  # up to the end of the sequence
     assert lookup([1, 2, 3, 4, 9, 4], 3) == []  # one shared token is no guess
     assert lookup([1, 2, 3, 1, 2], 0) == []
