@@ -1,6 +1,9 @@
-"""Start the Ask the Article web app (same as `chatbot serve`); settings come from CHATBOT_* / chatbot.toml."""
+"""Start the Ask the Article web app (same as `chatbot serve`, errors included: one line, exit 1); settings come from
+CHATBOT_* / chatbot.toml."""
 
-from chatbot.ui import serve
+import sys
+
+from chatbot.cli import main
 
 if __name__ == "__main__":
-    serve()
+    sys.exit(main(["serve", *sys.argv[1:]]))

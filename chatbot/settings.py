@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from chatbot.errors import ChatbotError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -47,8 +49,9 @@ class Settings(BaseSettings):
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="Environment variable that holds the endpoint's key.")
     n_ctx: int = Field(4096, ge=512, description="Context window of the embedded model.")
     n_threads: int = Field(max(1, os.cpu_count() or 1), ge=1, description="CPU threads for the embedded model.")
-    lookup_tokens: int = Field(3, ge=0, description="Tokens of the prompt guessed to come next in an answer that copies it, "
-                               "checked in one batch with the next (0: one token at a time; 3 measured best on 2 cores).")
+    lookup_tokens: int = Field(3, ge=0, le=32, description="Tokens of the prompt guessed to come next in an answer that copies "
+                               "it, checked in one batch with the next (0: one token at a time; 3 measured best on 2 cores; "
+                               "at most 32, well within llama.cpp's batch).")
     max_answer_tokens: int = Field(120, ge=8, description="Longest answer the model may write.")
     context_token_budget: int = Field(1800, ge=0, description="The articles in scope up to this many tokens are shown whole, as a "
                                                               "cached prefix; past it, the one article retrieval points to "
@@ -101,5 +104,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return Settings()
+    """The process-wide settings, read once; a bad value is one line naming where it is set, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"CHATBOT_{name.upper()} (or {name} in chatbot.toml): {error['msg']}"
+                             for error in exc.errors() for name in ["_".join(str(part) for part in error["loc"])])
+        raise ChatbotError(f"invalid setting {problems}") from None

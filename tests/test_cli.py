@@ -69,6 +69,15 @@ def test_bad_input_is_one_line_and_nonzero(args: tuple[str, ...], message: str, 
     assert result.stdout == ""
 
 
+def test_a_bad_setting_is_one_line_naming_its_variable(settings: Settings) -> None:
+    env = {**os.environ, "CHATBOT_INDEX_DIR": str(settings.index_dir), "CHATBOT_LOOKUP_TOKENS": "99"}
+    result = subprocess.run([sys.executable, "-m", "chatbot.cli", "ask", "Who is Ahmed Kenani?"], capture_output=True,
+                            text=True, env=env, cwd=ROOT, timeout=120)
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: invalid setting CHATBOT_LOOKUP_TOKENS (or lookup_tokens in chatbot.toml): "
+                                    "Input should be less than or equal to 32"), result.stderr
+
+
 def test_ingest_reports_what_it_did(settings: Settings) -> None:
     settings.corpus_dir.mkdir()
     (settings.corpus_dir / "a.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
