@@ -7,6 +7,7 @@ deployment changes behaviour by configuration alone (`CHATBOT_*` variables or `c
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -111,3 +112,5 @@ def get_settings() -> Settings:
         problems = "; ".join(f"CHATBOT_{name.upper()} (or {name} in chatbot.toml): {error['msg']}"
                              for error in exc.errors() for name in ["_".join(str(part) for part in error["loc"])])
         raise ChatbotError(f"invalid setting {problems}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ChatbotError(f"chatbot.toml is not valid TOML: {exc}") from None

@@ -78,6 +78,14 @@ def test_a_bad_setting_is_one_line_naming_its_variable(settings: Settings) -> No
                                     "Input should be less than or equal to 32"), result.stderr
 
 
+def test_a_broken_chatbot_toml_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "chatbot.toml").write_text("top_k = \n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "chatbot.cli", "ingest"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("error: chatbot.toml is not valid TOML: Invalid value (at line 1"), result.stderr
+
+
 def test_ingest_reports_what_it_did(settings: Settings) -> None:
     settings.corpus_dir.mkdir()
     (settings.corpus_dir / "a.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
