@@ -223,6 +223,13 @@ class LocalLlama:
                 self._hold(tokens, self._state_path("prefix", tokens))
                 self._pin(tokens)
 
+    def _logits(self, i: int) -> Any:
+        """The logits computed for position `i` of the last batch (-1: its last), as a numpy view (no copy)."""
+        import llama_cpp
+        import numpy as np
+
+        return np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, i), shape=(self._llm.n_vocab(),))
+
     def stream(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """Greedy completion of `prompt`, piece by piece, each step checking the tokens that follow the last words
         where they occur earlier in the prompt (prompt-lookup drafting; see `lookup`).
@@ -231,16 +238,13 @@ class LocalLlama:
         2 one at a time (~130 ms against ~75 ms each, measured here); a token is kept only where it is the one greedy
         decoding picks there, so the answer is the plain greedy one but for the last digits of batched logits.
         """
-        import llama_cpp
-        import numpy as np
-
         llm = self._llm
         tokens = self.tokenize(prompt)
         with self._lock:
             self._decode_prefix(tokens)
 
             def best(i: int) -> int:
-                return int(np.argmax(np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, i), shape=(llm.n_vocab(),))))
+                return int(self._logits(i).argmax())
 
             limit = min(max_tokens, llm.n_ctx() - len(tokens) - 1)
             text, out, token = "", list[int](), best(-1)
@@ -269,7 +273,6 @@ class LocalLlama:
         Why keep heads: the support judge asks about the same article passages again and again; with the
         passage's state kept, a call prefills only the claim (~0.5 s on 2 cores instead of ~1.2 s).
         """
-        import llama_cpp
         import numpy as np
 
         with self._lock:
@@ -278,7 +281,7 @@ class LocalLlama:
             if 0 < shared < len(tokens):
                 self._keep_head(tokens[:shared])
             self._decode_prefix(tokens)
-            logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._llm._ctx.ctx, -1), shape=(self._llm.n_vocab(),))
+            logits = self._logits(-1)
             yes = float(np.logaddexp.reduce(logits[self._yes]))
             no = float(np.logaddexp.reduce(logits[self._no]))
         return 1.0 / (1.0 + math.exp(no - yes))

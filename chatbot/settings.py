@@ -109,8 +109,10 @@ def get_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"CHATBOT_{name.upper()} (or {name} in chatbot.toml): {error['msg']}"
-                             for error in exc.errors() for name in ["_".join(str(part) for part in error["loc"])])
-        raise ChatbotError(f"invalid setting {problems}") from None
+        problems = []
+        for error in exc.errors():
+            name = "_".join(str(part) for part in error["loc"])
+            problems.append(f"CHATBOT_{name.upper()} (or {name} in chatbot.toml): {error['msg']}")
+        raise ChatbotError(f"invalid setting {'; '.join(problems)}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ChatbotError(f"chatbot.toml is not valid TOML: {exc}") from None
