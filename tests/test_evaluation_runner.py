@@ -10,11 +10,24 @@ import pytest
 from chatbot.errors import ChatbotError
 from chatbot.evaluation.items import CATEGORIES, TAGS, load_items, seal_digest, split_path
 from chatbot.evaluation.report import write_outputs
-from chatbot.evaluation.runner import ItemResult, check_thresholds, summarise
+from chatbot.evaluation.runner import ItemResult, Scorer, check_thresholds, summarise
+from chatbot.reply import Citation, Reply
 from tests.conftest import ARTICLE, ROOT
 
 TEXTS = {"corpus/iraq-militias-israel.txt": ARTICLE.read_text(encoding="utf-8")}
 THRESHOLDS = ROOT / "evals" / "thresholds.toml"
+
+
+def test_a_part_the_article_doesnt_answer_is_not_scored_as_an_uncited_claim() -> None:
+    """Like a whole refusal, "The article doesn't say: …" for one part of a question claims nothing a passage could
+    support; counted as a statement, it cost the answers that say it their citation recall and faithfulness."""
+    passage = "two recent diplomatic missions to Tehran by Iraq’s top security representatives"
+    reply = Reply(question="How many missions went, and who led them by name?", standalone_question="",
+                  answer='Two missions went to Tehran [1]. The article doesn\'t say: "Who led them by name?" It was hot.',
+                  refused=False, citations=[Citation(1, "a.txt", 0, len(passage), passage)])
+    assert Scorer.statements(reply, per_sentence_markers=True) == [("Two missions went to Tehran.", [passage]), ("It was hot.", [])]
+    assert Scorer.statements(reply, per_sentence_markers=False) == [("Two missions went to Tehran.", [passage]),
+                                                                     ("It was hot.", [passage])]
 
 
 @pytest.mark.parametrize("split", ["dev", "test"])

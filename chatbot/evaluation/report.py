@@ -94,7 +94,8 @@ def render_report(summary: Summary, failures: list[str], calibration: dict[str, 
               "- citation_recall / precision: ALCE (Gao et al. 2023) with support decided by the independent judge, per "
               "cited passage (passages over 800 characters in all by their three sentences closest to the statement).",
               "- faithfulness: share of answer sentences that the article states, cited or not: those their citations support, "
-              "and others judged on the article's three sentences closest to each; the same test for every pipeline.", "", LIMITS]
+              "and others judged on the article's three sentences closest to each; the same test for every pipeline. A sentence "
+              "saying the article doesn't answer (a part of the question) is no claim: it counts in neither.", "", LIMITS]
     return "\n".join(lines) + "\n"
 
 

@@ -89,7 +89,8 @@ class Scorer:
     @staticmethod
     def statements(reply: Reply, per_sentence_markers: bool) -> list[tuple[str, list[str]]]:
         """Answer sentences (markers removed) with the passages each cites; a pipeline without markers cites
-        all its citations for every sentence."""
+        all its citations for every sentence. A sentence that says the article doesn't answer (part of a question)
+        claims nothing to cite: like a whole refusal it is scored by the refusal metrics, not as an unsupported claim."""
         texts = {c.n: c.text for c in reply.citations}
         statements = []
         for sentence in split_sentences(" ".join(reply.answer.split())):
@@ -98,7 +99,7 @@ class Scorer:
             else:
                 cited = list(texts.values())
             text = strip_markers(sentence.text)
-            if text.strip(" ."):
+            if text.strip(" .") and not is_refusal(text):
                 statements.append((text, cited))
         return statements
 
