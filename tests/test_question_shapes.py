@@ -48,8 +48,7 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
 
 @pytest.mark.parametrize(("question", "keywords"), [
     ("Has Tehran been helpful in reining in the factions?", [_NO, ["dismiss*", "succeed*", "own decisions", "resist*"]]),
-    pytest.param("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]],
-                 marks=_still_wrong("refused")),
+    ("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]]),  # refused before 0704081
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
