@@ -40,9 +40,15 @@ _REFUSAL = re.compile(
     re.IGNORECASE)
 
 
+# "The article states that …", and a lead-in to a list: "The article mentions two militia groups named as attacking
+# Israel: Kataib Hezbollah and Nujaba." (its words, not the article's, would fail the checks of the answer it leads to)
 _PREAMBLE = re.compile(r"^(?:according to the article,?\s*|(?P<yes_no>yes|no),?\s*)?"
-                       r"(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*)",
+                       r"(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*"
+                       r"|the article (?:mentions|names|lists|identifies) [^:.]*:\s*)",
                        re.IGNORECASE)
+
+# "…: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, …": a list's numbers, read as sentences of their own ("2.")
+_LIST_NUMBER = re.compile(r"(?:^|(?<=[:.!?]))\s*\d{1,2}\.\s+(?=\w)")
 
 
 def is_refusal(text: str) -> bool:
@@ -51,9 +57,10 @@ def is_refusal(text: str) -> bool:
 
 
 def clean_draft(text: str) -> str:
-    """The model's text without its own [n] markers, labels or stray whitespace."""
+    """The model's text without its own [n] markers, labels, list numbers, lead-in about "the article" or stray whitespace."""
     text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = _LIST_NUMBER.sub(" ", text)
     text = _PREAMBLE.sub(lambda m: f"{m['yes_no']}, " if m["yes_no"] else "", " ".join(text.split()))  # keep a yes or no
     return text[:1].upper() + text[1:]
 

@@ -29,6 +29,14 @@ def test_clean_draft_drops_a_preamble_but_keeps_the_yes_or_no_it_opened_with() -
     assert clean_draft("According to the article, the article notes that oil pays.") == "Oil pays."
 
 
+def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
+    assert clean_draft("The article mentions two militia groups named as attacking Israel: Kataib Hezbollah and Nujaba.") \
+        == "Kataib Hezbollah and Nujaba."
+    assert clean_draft("The article names two politicians: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, an adviser.") \
+        == "Ahmed Kenani, a lawmaker. Abul Ameer Thuaiban, an adviser."
+    assert clean_draft("It began in 2004. 2 missions went.") == "It began in 2004. 2 missions went."
+
+
 @pytest.fixture(scope="module")
 def candidates() -> list[Evidence]:
     return [Evidence("a.txt", s) for s in split_sentences(ARTICLE.read_text(encoding="utf-8"))]
