@@ -58,6 +58,12 @@ def _terms(queries: list[tuple[str, float]]) -> set[str]:
     return {term for query, _ in queries for term in content_terms(query)}
 
 
+def _informative(keys: set[str], sentences: list[Evidence]) -> bool:
+    """Whether any of `keys` is missing from most of `sentences`: a word that tells something in this article."""
+    sentence_keys = [match_keys(e.span.text) for e in sentences]
+    return any(2 * sum(k in s for s in sentence_keys) < len(sentence_keys) for k in keys)
+
+
 def load_prompts() -> dict[str, str]:
     """The prompt templates shipped as package data (prompts.yaml)."""
     return dict(yaml.safe_load(resources.files("chatbot").joinpath("prompts.yaml").read_text(encoding="utf-8")))
@@ -259,11 +265,12 @@ class Chatbot:
             return self._yes(prompt, "\n\nQuestion:") >= self.settings.reason_threshold
         return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
 
-    def _settled(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
+    def _settled(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """A yes/no question's reply from the draft's checked sentences, if the first leads with the yes or no the model
-        reads from the sentence it is cited to: kept when it says more than the question did; else (it only restates
-        the question: "No.", "Yes, <the question>") that sentence, quoted after the yes or no, if it is judged to
-        answer the question.
+        reads from the sentence it is cited to: kept when it says more than the question did (a word most of the
+        article's sentences lack: "No, the ruling coalition of Iraq is not of one mind" adds only "Iraq", in an article
+        about Iraq); else (it only restates the question: "No.", "Yes, <the question>") that sentence, quoted after the
+        yes or no, if it is judged to answer the question.
 
         Why: the small model's drafts lean to Yes ("Yes, Tehran's stance, reportedly dismissive, …", which the judge
         lets through) and often say no more than the question, while the sentence the verifier found for them is the
@@ -275,7 +282,7 @@ class Chatbot:
         said = lead.group().strip(" ,.:;!").capitalize() if lead else ""
         if not lead or said != self._yes_or_no(question, evidence.span.text):
             return
-        if match_keys(first.text[lead.end():]) - match_keys(question):
+        if _informative(match_keys(first.text[lead.end():]) - match_keys(question), candidates):
             if self._answers(question, first):
                 yield first
                 yield from rest
@@ -335,7 +342,8 @@ class Chatbot:
             first = next(checked, None)
             answered = False
             if first is not None:
-                for sentence in (self._settled(question, first, checked) if is_yes_no(question) else self._kept(question, first, checked)):
+                kept = self._settled(question, first, checked, candidates) if is_yes_no(question) else self._kept(question, first, checked)
+                for sentence in kept:
                     answered = True
                     yield sentence
             if answered:
