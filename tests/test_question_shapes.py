@@ -54,6 +54,8 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
                                     "supported (judge 0.71) but judged not to answer it (P < 0.75)", on_avx512_only=True)),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
+    # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
+    ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
     pytest.param("Do some Iraqi politicians worry that Israel could hit back?", [["yes"], ["fear*", "retaliat*", "consequence*"]],
                  marks=_still_wrong("quotes a sentence beside the point (a preference, not the fear)")),
 ])
