@@ -48,6 +48,8 @@ _PREAMBLE = re.compile(r"^(?:according to the article,?\s*|(?P<yes_no>yes|no),?\
                        re.IGNORECASE)
 
 # "…: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, …": a list's numbers, read as sentences of their own ("2.")
+# (only in a text that starts one: "on Jan. 5. Then …" keeps its 5)
+_LIST_START = re.compile(r"(?:^|:)\s*1\.\s+\w")
 _LIST_NUMBER = re.compile(r"(?:^|(?<=[:.!?]))\s*\d{1,2}\.\s+(?=\w)")
 
 
@@ -60,7 +62,8 @@ def clean_draft(text: str) -> str:
     """The model's text without its own [n] markers, labels, list numbers, lead-in about "the article" or stray whitespace."""
     text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = _LIST_NUMBER.sub(" ", text)
+    if _LIST_START.search(text):
+        text = _LIST_NUMBER.sub(" ", text)
     text = _PREAMBLE.sub(lambda m: f"{m['yes_no']}, " if m["yes_no"] else "", " ".join(text.split()))  # keep a yes or no
     return text[:1].upper() + text[1:]
 

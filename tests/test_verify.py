@@ -34,7 +34,7 @@ def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
         == "Kataib Hezbollah and Nujaba."
     assert clean_draft("The article names two politicians: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, an adviser.") \
         == "Ahmed Kenani, a lawmaker. Abul Ameer Thuaiban, an adviser."
-    assert clean_draft("It began in 2004. 2 missions went.") == "It began in 2004. 2 missions went."
+    assert clean_draft("It began on Jan. 5. 2 missions went.") == "It began on Jan. 5. 2 missions went."
 
 
 @pytest.fixture(scope="module")
