@@ -18,7 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from chatbot.chunks import split_sentences
 from chatbot.settings import Settings
+from chatbot.verify import Evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "corpus" / "iraq-militias-israel.txt"
@@ -27,6 +29,12 @@ ARTICLE = ROOT / "corpus" / "iraq-militias-israel.txt"
 def fake_embed(texts: list[str]) -> list[list[float]]:
     """A tiny deterministic embedding for index tests that don't judge retrieval quality."""
     return [[float(len(t) % 7 + 1), float(sum(map(ord, t)) % 11 + 1), 1.0] for t in texts]
+
+
+@pytest.fixture(scope="session")
+def candidates() -> list[Evidence]:
+    """The article's sentences, as the evidence an answer may cite."""
+    return [Evidence("a.txt", s) for s in split_sentences(ARTICLE.read_text(encoding="utf-8"))]
 
 
 @pytest.fixture

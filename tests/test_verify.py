@@ -5,7 +5,6 @@ import pytest
 from chatbot.chunks import split_sentences
 from chatbot.embeddings import get_embeddings
 from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal, swapped
-from tests.conftest import ARTICLE
 
 
 @pytest.mark.parametrize("text", ["The article doesn't say.", "The article does not mention his birth date.",
@@ -35,11 +34,6 @@ def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
     assert clean_draft("The article names two politicians: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, an adviser.") \
         == "Ahmed Kenani, a lawmaker. Abul Ameer Thuaiban, an adviser."
     assert clean_draft("It began on Jan. 5. 2 missions went.") == "It began on Jan. 5. 2 missions went."
-
-
-@pytest.fixture(scope="module")
-def candidates() -> list[Evidence]:
-    return [Evidence("a.txt", s) for s in split_sentences(ARTICLE.read_text(encoding="utf-8"))]
 
 
 def test_attribution_picks_the_supporting_sentence(candidates: list[Evidence]) -> None:
