@@ -31,7 +31,7 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import content_terms, match_keys, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
-from chatbot.questions import PRONOUN, is_yes_no, needs_context, question_parts
+from chatbot.questions import PRONOUN, asks, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -304,12 +304,14 @@ class Chatbot:
     def _extracted(self, question: str, candidates: list[Evidence]) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
         settles); None unless one of the best-matching sentences is judged to answer it, and clearly more surely
-        than the others.
+        than the others; None too for an input that asks nothing (see `asks`).
 
         Why: the small model refuses or misreads many questions put in a reader's own words, while it can tell
         well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
         margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence.
         """
+        if not asks(question):
+            return None
         sentences = [c for c in candidates if self._quotable(c)]
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
         scored = sorted(((self.answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
