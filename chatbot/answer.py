@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 from importlib import resources
 from typing import Any
@@ -24,12 +24,12 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from chatbot.chunks import split_sentences
+from chatbot.chunks import Chunk, split_sentences
 from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms, match_keys, words
+from chatbot.lexical import content_terms, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.questions import PRONOUN, asks, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
@@ -110,10 +110,10 @@ class Chatbot:
             self.model.engine.warm_prefix(chatml([self._system(context)], open_assistant=False))
 
     @staticmethod
-    def _candidates(context: Context) -> list[Evidence]:
+    def _candidates(chunks: Iterable[Chunk]) -> list[Evidence]:
         """The sentences an answer may cite, those the model was shown: not a dateline or section label ("Middle
         East"), which says too little to support anything yet shares a word with many a wrong claim."""
-        return [Evidence(c.source, s) for c in context.chunks for s in split_sentences(c.text, c.start)
+        return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)
                 if len(words(s.text)) >= _MIN_EVIDENCE_WORDS]
 
     # --- chain steps ---------------------------------------------------------------------------------
@@ -333,9 +333,16 @@ class Chatbot:
         text = text[:1].upper() + text[1:]
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
-    def _part(self, question: str, drafts: list[str], candidates: list[Evidence]) -> Iterator[Supported]:
+    def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence]) -> Iterator[Supported]:
         """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
-        sentence that does."""
+        sentence that does: of the article shown, or else of the passages retrieved from articles not shown (`elsewhere`).
+
+        Why look elsewhere: in a library too big to show whole, routing picks the article most of the best passages
+        come from; a question in a reader's own words can share more words with another article, and be sent there,
+        while the passage that answers it was still retrieved. It is quoted only when nothing shown answers, and only a
+        sentence that names something the question names, if it names any ("Is Iraq short of money …?" is not answered
+        by a sentence on another country's spending that the model judged to settle it).
+        """
         for draft in drafts:
             if not is_yes_no(question):
                 draft = _LEAD.sub("", draft)  # "Yes, Ahmed Kenani wants …" to a question that asked no yes or no
@@ -350,7 +357,9 @@ class Chatbot:
                     yield sentence
             if answered:
                 return
-        extracted = self._extracted(question, candidates)
+        named = names(question)  # a quote from an article the question wasn't sent to must name something it names
+        naming = [e for e in elsewhere if not named or named & match_keys(e.span.text)]
+        extracted = self._extracted(question, candidates) or self._extracted(question, naming)
         if extracted is not None:
             yield extracted
 
@@ -360,7 +369,8 @@ class Chatbot:
         timings = state["timings"]
         timings["generate_s"] += time.perf_counter() - timings.pop("draft_started")
         question = state["standalone_question"]
-        candidates = self._candidates(state["context"])
+        candidates = self._candidates(state["context"].chunks)
+        elsewhere = self._candidates(state["context"].unshown(state["passages"]))
         parts = question_parts(question)
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -368,7 +378,7 @@ class Chatbot:
         for i, part in enumerate(parts):
             drafts = self._reasoned(state, part, clean_draft(state["draft"] if i == 0 else self._draft(state, part)), first=i == 0)
             answered = False
-            for sentence in self._part(part, drafts, candidates):
+            for sentence in self._part(part, drafts, candidates, elsewhere):
                 answered = True
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)

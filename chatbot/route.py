@@ -37,6 +37,11 @@ class Context:
     def sources(self) -> list[str]:
         return sorted({c.source for c in self.chunks})
 
+    def unshown(self, passages: Sequence[Passage]) -> list[Chunk]:
+        """The retrieved chunks the model isn't shown: in a library, those of articles other than the one routed to."""
+        shown = set(self.chunks)
+        return [p.chunk for p in passages if p.chunk not in shown]
+
 
 class Router:
     """Chooses the Context of a question from the indexed chunks (in reading order), within a token budget."""

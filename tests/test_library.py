@@ -62,6 +62,17 @@ def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot
     assert bot._earlier(bot._inputs("What did he warn about?", history)) == []  # one article, shown whole: no search
 
 
+def test_a_question_sent_to_another_article_is_answered_from_the_passage_retrieved_from_this_one(library: Chatbot) -> None:
+    question = "What did America say it would do for Baghdad?"  # its words are nearer a BBC report on Iraq's economy
+    state = library._inputs(question, [])
+    state.update(earlier=[], standalone_question=question)
+    passages = library._retrieve(state)
+    assert library._route({**state, "passages": passages}).sources != [_article(library)]
+    reply = library.ask(question)
+    assert not reply.refused and "diplomatic" in reply.answer
+    assert {c.source for c in reply.citations} == {_article(library)}
+
+
 def test_scoped_to_another_article_the_question_is_refused(library: Chatbot) -> None:
     other = next(s for s in library.router.sources if s != _article(library))
     reply = library.ask("Who is Ahmed Kenani?", sources=[other])

@@ -76,3 +76,11 @@ def test_the_article_holding_the_questions_rare_words_outvotes_more_passages_wit
     assert router.route(router.sources, passages, terms={"headline"}).sources == ["a.txt"]  # c has no headline
     assert router.route(router.sources, passages, terms={"gamma"}).sources == ["c.txt"]
     assert router.route(router.sources, passages, terms={"zeta"}).sources == ["c.txt"]  # in no article: votes decide
+
+
+def test_retrieved_passages_of_an_article_not_shown_are_unshown() -> None:
+    router = Router(_chunks(), _words, budget=9)
+    passages = [_passage("b.txt", 0, 0.03), _passage("a.txt", 0, 0.02), _passage("a.txt", 1, 0.02)]
+    context = router.route(router.sources, passages)
+    assert context.unshown(passages) == [_passage("b.txt", 0, 0.0).chunk]
+    assert Router(_chunks(), _words, budget=100).route(["a.txt", "b.txt"], passages).unshown(passages) == []  # all shown
