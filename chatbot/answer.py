@@ -111,7 +111,7 @@ class Chatbot:
 
     @staticmethod
     def _candidates(chunks: Iterable[Chunk]) -> list[Evidence]:
-        """The sentences an answer may cite, those the model was shown: not a dateline or section label ("Middle
+        """The sentences of `chunks` an answer may cite: not a dateline or section label ("Middle
         East"), which says too little to support anything yet shares a word with many a wrong claim."""
         return [Evidence(c.source, s) for c in chunks for s in split_sentences(c.text, c.start)
                 if len(words(s.text)) >= _MIN_EVIDENCE_WORDS]

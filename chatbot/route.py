@@ -4,7 +4,8 @@ Why whole articles: the small model answers best, and fastest, from a whole arti
 whose KV state is cached (a turn prefills only the question). So the scope (the articles a reader chose, or the
 whole library) is shown whole when it fits the context budget; otherwise retrieval picks the article its best
 passages come from and that article is shown whole; only an article too long for the budget is answered from
-its retrieved passages. Either way an answer may cite only sentences the model was shown.
+its retrieved passages. Either way a written answer may cite only sentences the model was shown (answer.py may
+quote whole a retrieved sentence of an article not shown, which the model was asked about).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _UNCOVERED_WEIGHT = 0.5
 
 @dataclass(frozen=True)
 class Context:
-    """What the model is shown: `text` for the prompt, `chunks` the only evidence an answer may cite; `whole`
+    """What the model is shown: `text` for the prompt, `chunks` the only evidence a written answer may cite; `whole`
     when they are whole articles (a fixed prefix, its state cached), not passages retrieved for this question."""
 
     text: str
