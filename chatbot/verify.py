@@ -58,9 +58,15 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text)) or not text.strip()
 
 
+# An initial the model's tokenizer wrote apart from the next ("the U. S. recognized"): the article writes "U.S.".
+_SPACED_INITIAL = re.compile(r"\b([A-Z])\.\s+(?=[A-Z]\.)")
+
+
 def clean_draft(text: str) -> str:
-    """The model's text without its own [n] markers, labels, list numbers, lead-in about "the article" or stray whitespace."""
+    """The model's text without its own [n] markers, labels, list numbers, lead-in about "the article" or stray whitespace,
+    and with initials written together ("U.S.", not "U. S.")."""
     text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
+    text = _SPACED_INITIAL.sub(r"\1.", text)
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
     if _LIST_START.search(text):
         text = _LIST_NUMBER.sub(" ", text)

@@ -28,6 +28,13 @@ def test_clean_draft_drops_a_preamble_but_keeps_the_yes_or_no_it_opened_with() -
     assert clean_draft("According to the article, the article notes that oil pays.") == "Oil pays."
 
 
+def test_clean_draft_writes_initials_together_as_the_article_does() -> None:
+    # the 1.5B model's tokenizer writes "U. S." for the article's "U.S."; a reader (or a checker looking for "U.S.") sees it
+    assert clean_draft("The U. S. recognized Baghdad's concerns.") == "The U.S. recognized Baghdad's concerns."
+    assert clean_draft("U. N. and U. S. A. officials met.") == "U.N. and U.S.A. officials met."
+    assert clean_draft("Iraq sent Gen. A. Smith. Then it waited.") == "Iraq sent Gen. A. Smith. Then it waited."
+
+
 def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
     assert clean_draft("The article mentions two militia groups named as attacking Israel: Kataib Hezbollah and Nujaba.") \
         == "Kataib Hezbollah and Nujaba."
