@@ -31,7 +31,7 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import content_terms, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
-from chatbot.questions import PRONOUN, asks, is_yes_no, needs_context, question_parts
+from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -321,6 +321,15 @@ class Chatbot:
         best = scored[0][1]
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
 
+    def _lede(self, context: Context, passages: list[Passage]) -> Evidence | None:
+        """The first whole sentence of the article shown whole (of the one retrieval ranks first, if several are): a news
+        article's lede is its writer's own summary, and quoted it can't misstate anything. None for retrieved passages,
+        whose first sentence needn't be the article's."""
+        if not context.whole or not context.sources:
+            return None
+        source = next((p.chunk.source for p in passages if p.chunk.source in context.sources), context.sources[0])
+        return next((e for e in self._candidates(context.chunks) if e.source == source and self._quotable(e)), None)
+
     @staticmethod
     def _quotable(evidence: Evidence) -> bool:
         """A whole sentence, long enough to stand alone as an answer (not a headline or a label)."""
@@ -333,9 +342,11 @@ class Chatbot:
         text = text[:1].upper() + text[1:]
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
-    def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence]) -> Iterator[Supported]:
+    def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence],
+              lede: Evidence | None) -> Iterator[Supported]:
         """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
-        sentence that does: of the article shown, or else of the passages retrieved from articles not shown (`elsewhere`).
+        sentence that does: of the article shown, or else of the passages retrieved from articles not shown (`elsewhere`);
+        a request for the gist ("Summarise the article in one sentence.") whose draft fails, the article's `lede`.
 
         Why look elsewhere: in a library too big to show whole, routing picks the article most of the best passages
         come from; a question in a reader's own words can share more words with another article, and be sent there,
@@ -357,6 +368,9 @@ class Chatbot:
                     yield sentence
             if answered:
                 return
+        if lede is not None and is_summary(question):
+            yield self._quoted(lede)
+            return
         named = names(question)  # a quote from an article the question wasn't sent to must name something it names
         naming = [e for e in elsewhere if not named or named & match_keys(e.span.text)]
         extracted = self._extracted(question, candidates) or self._extracted(question, naming)
@@ -371,6 +385,7 @@ class Chatbot:
         question = state["standalone_question"]
         candidates = self._candidates(state["context"].chunks)
         elsewhere = self._candidates(state["context"].unshown(state["passages"]))
+        lede = self._lede(state["context"], state["passages"])
         parts = question_parts(question)
         citations: list[Citation] = []
         pieces: list[str] = []
@@ -378,7 +393,7 @@ class Chatbot:
         for i, part in enumerate(parts):
             drafts = self._reasoned(state, part, clean_draft(state["draft"] if i == 0 else self._draft(state, part)), first=i == 0)
             answered = False
-            for sentence in self._part(part, drafts, candidates, elsewhere):
+            for sentence in self._part(part, drafts, candidates, elsewhere, lede):
                 answered = True
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)

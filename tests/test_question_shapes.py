@@ -101,3 +101,10 @@ def test_a_joined_question_the_article_answers_no_part_of_is_one_refusal(bot) ->
 def test_a_follow_up_about_the_previous_answer_is_understood(bot, asked: str, answered: str, follow_up: str,  # type: ignore[no-untyped-def]
                                                               keywords: list[list[str]]) -> None:
     _check(bot, follow_up, keywords, [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}])
+
+
+@pytest.mark.parametrize("request_", ["Summarise the article in one sentence.", "Can you sum this story up in a line?"])
+def test_a_request_for_the_gist_is_answered_never_refused(bot, request_: str) -> None:  # type: ignore[no-untyped-def]
+    # "Summarise … in one sentence." was refused before: the model's one-sentence summary joins three sentences' facts
+    # (and adds "negotiating"), so the verifier rejects it, and no single sentence is judged to give "the answer"
+    _check(bot, request_, [["iraq*"], ["militia*", "armed groups", "faction*"], ["israel*"]])

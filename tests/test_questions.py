@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import asks, is_yes_no, needs_context, question_parts
+from chatbot.questions import asks, is_summary, is_yes_no, needs_context, question_parts
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -64,3 +64,21 @@ def test_follow_ups_that_point_back_are_rewritten(question: str) -> None:
                                       "How many diplomatic missions went to Tehran?"])
 def test_follow_ups_that_name_their_subject_are_asked_as_they_stand(question: str) -> None:
     assert not needs_context(question)
+
+
+@pytest.mark.parametrize(("question", "summary"), [
+    ("Summarise the article in one sentence.", True),
+    ("tl;dr?", True),
+    ("What's the main point of the story?", True),
+    ("Give me a short summary of this piece, in two sentences please", True),
+    ("Can you sum it up?", True),
+    ("Summarise Kenani's view.", False),  # names a topic of its own: answered (or refused) as any question
+    ("What is the summary of the militias' demands?", False),
+    ("What is this article about?", True),
+    ("Can you sum this story up in a line?", True),
+    ("What is Kenani worried about?", False),
+    ("What is the fight about?", False),
+    ("Who is Ahmed Kenani?", False),
+])
+def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(question: str, summary: bool) -> None:
+    assert is_summary(question) is summary
