@@ -321,14 +321,15 @@ class Chatbot:
         best = scored[0][1]
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
 
-    def _lede(self, context: Context, passages: list[Passage]) -> Evidence | None:
-        """The first whole sentence of the article shown whole (of the one retrieval ranks first, if several are): a news
-        article's lede is its writer's own summary, and quoted it can't misstate anything. None for retrieved passages,
-        whose first sentence needn't be the article's."""
+    @classmethod
+    def _lede(cls, candidates: list[Evidence], context: Context, passages: list[Passage]) -> Evidence | None:
+        """The first whole sentence among `candidates` (the sentences of `context`, in reading order) of the article shown
+        whole (of the one retrieval ranks first, if several are): a news article's lede is its writer's own summary, and
+        quoted it can't misstate anything. None for retrieved passages, whose first sentence needn't be the article's."""
         if not context.whole or not context.sources:
             return None
         source = next((p.chunk.source for p in passages if p.chunk.source in context.sources), context.sources[0])
-        return next((e for e in self._candidates(context.chunks) if e.source == source and self._quotable(e)), None)
+        return next((e for e in candidates if e.source == source and cls._quotable(e)), None)
 
     @staticmethod
     def _quotable(evidence: Evidence) -> bool:
@@ -385,8 +386,8 @@ class Chatbot:
         question = state["standalone_question"]
         candidates = self._candidates(state["context"].chunks)
         elsewhere = self._candidates(state["context"].unshown(state["passages"]))
-        lede = self._lede(state["context"], state["passages"])
         parts = question_parts(question)
+        lede = self._lede(candidates, state["context"], state["passages"]) if any(map(is_summary, parts)) else None
         citations: list[Citation] = []
         pieces: list[str] = []
         unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
