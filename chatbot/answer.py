@@ -29,9 +29,9 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms, match_keys, names, words
+from chatbot.lexical import content_terms, full_names, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
-from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, needs_context, question_parts
+from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, named, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -139,11 +139,15 @@ class Chatbot:
         history: list[Message] = state["history"]
         if not any(m["role"] == "user" for m in history) or not needs_context(state["question"]):
             return str(state["question"])
+        context = self.router.route(state["scope"], state["earlier"], terms=_terms(self._earlier_queries(history)))
+        person = self._person(context, state["question"], history)
+        if person is not None and (resolved := named(state["question"], person)) is not None:
+            return resolved
         started = time.perf_counter()
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
                          for m in self._recent(history))
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
-        rewrite = str(self.model.invoke([self._rewrite_system(state), HumanMessage(prompt)], max_tokens=40).content)
+        rewrite = str(self.model.invoke([self._rewrite_system(context), HumanMessage(prompt)], max_tokens=40).content)
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
@@ -152,11 +156,25 @@ class Chatbot:
             return str(state["question"])
         return rewrite
 
-    def _rewrite_system(self, state: dict[str, Any]) -> SystemMessage:
-        """The rewrite is shown what the draft will be: the scope whole, or in a library too big for that the article the
-        chat so far points to, so "he" is read from that article as it would be with it alone (its cached prefix is then
-        the draft's too, when the question is routed there)."""
-        context = self.router.route(state["scope"], state["earlier"], terms=_terms(self._earlier_queries(state["history"])))
+    @staticmethod
+    def _person(context: Context, question: str, history: list[Message]) -> str | None:
+        """Whom a follow-up's "he" or "her" means: the one person (or group) its last exchange names, as named there at
+        its longest, when the follow-up names none itself; None for none or several ("Who is Abul Ameer Thuaiban?" "A
+        senior adviser to Prime Minister Sudani." names two). People are those the articles shown name in several words."""
+        people = full_names("\n".join(c.text for c in context.chunks))
+        if people.given_in(question):
+            return None
+        given: dict[str, str] = {}
+        for message in history[-2:]:
+            if message["role"] == "user" or not is_refusal(message["content"]):
+                for key, name in people.given_in(clean_draft(message["content"])).items():
+                    given[key] = max(given.get(key, ""), name, key=len)
+        return next(iter(given.values())) if len(given) == 1 else None
+
+    def _rewrite_system(self, context: Context) -> SystemMessage:
+        """The rewrite is shown what the draft will be (`context`, routed by the last exchange): the scope whole, or in a
+        library too big for that the article the chat so far points to, so "he" is read from that article as it would be
+        with it alone (its cached prefix is then the draft's too, when the question is routed there)."""
         if not context.whole:
             return SystemMessage("You rewrite questions.")
         self._warm(context)

@@ -111,6 +111,19 @@ class Names:
         names no United States)."""
         return match_keys(text).union(*(self.full[k] for k in capitalised_keys(text) & self.full.keys()))
 
+    def given_in(self, text: str) -> dict[str, str]:
+        """The people and groups `text` names (in full or by the last word), each by its last word's key, as `text` writes
+        it at its longest, only the name's own words ("Mainly Kataib Hezbollah’s leaders" gives "Kataib Hezbollah")."""
+        given: dict[str, str] = {}
+        for run in _NAME.findall(text):
+            base = _POSSESSIVE.sub("", run)
+            key = _last_key(base)
+            if key in self.full:
+                name = " ".join(w for w in base.split() if match_keys(w) and match_keys(w) <= self.full[key])
+                if len(name) > len(given.get(key, "")):
+                    given[key] = name
+        return given
+
     def shortened(self, claim: str, passage: str) -> str:
         """The claim with a name it gives in more words than `passage` written as the passage writes it ("Prime Minister
         Mohammed Shia Al-Sudani" → "Prime Minister Sudani"), when the extra words are that name's.

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
-from chatbot.lexical import content_terms
+from chatbot.lexical import STOPWORDS, content_terms
 
-__all__ = ["PRONOUN", "asks", "is_summary", "is_yes_no", "needs_context", "question_parts"]
+__all__ = ["PRONOUN", "asks", "is_summary", "is_yes_no", "named", "needs_context", "question_parts"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
+# A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
+_PERSON = re.compile(r"\b(he|him|his|she|her)\b(?=(\W+\w+)?)", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
 _AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n['’]t)?"
@@ -43,6 +45,27 @@ def needs_context(question: str) -> bool:
     ("What is Thuaiban's date of birth?") is answered as it stands.
     """
     return bool(PRONOUN.search(question) or _POINTER.search(question) or _ELLIPSIS.match(question)) or len(content_terms(question)) < 3
+
+
+def named(question: str, person: str) -> str | None:
+    """The follow-up with its "he", "him", "his", "she" or "her" written as `person` ("What is his job?" → "What is Ahmed
+    Kenani's job?"); None when it has two (which may be two people), points back in any other way too ("they", "that",
+    "the other one", "And …?"), or asks nothing but who ("Why him?").
+
+    Why: when the last exchange names one person, whom "he" means needs no model. The model's rewrite costs 1.5–2.5 s on
+    2 cores and can change what is asked ("What does he think the militias should do?" → "What does Ahmed Kenani think
+    about the militias' actions?").
+    """
+    def written(match: re.Match[str]) -> str:
+        pronoun, after = match.group(1).lower(), (match.group(2) or "").strip(" \t").lower()
+        whose = pronoun == "his" or (pronoun == "her" and after[:1].isalpha() and after not in STOPWORDS)
+        return f"{person}'s" if whose else person
+
+    rest = _PERSON.sub(" ", question)
+    if len(_PERSON.findall(question)) != 1 or PRONOUN.search(rest) or _POINTER.search(rest) or _ELLIPSIS.match(question) \
+            or not content_terms(rest):
+        return None
+    return _PERSON.sub(written, question)
 
 
 def asks(question: str) -> bool:

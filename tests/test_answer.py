@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from chatbot.answer import _informative
+from chatbot.answer import Chatbot, _informative
+from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
+from chatbot.route import Context
 from chatbot.verify import Evidence
+from tests.conftest import ARTICLE
 
 
 def test_a_yes_or_no_whose_only_new_word_is_the_article_s_subject_says_nothing_new(candidates: list[Evidence]) -> None:
@@ -11,3 +14,19 @@ def test_a_yes_or_no_whose_only_new_word_is_the_article_s_subject_says_nothing_n
     reasoned = match_keys("the escalation has sparked debate within the coalition") - match_keys(question)
     assert restated and not _informative(restated, candidates)
     assert _informative(reasoned, candidates)
+
+
+def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    context = Context(text, (Chunk("a.txt", 0, 0, len(text), text),), whole=True)
+
+    def person(asked: str, answered: str, follow_up: str = "What is his job?") -> str | None:
+        return Chatbot._person(context, follow_up, [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}])
+
+    assert person("Who is Ahmed Kenani?", "A Shiite lawmaker quoted in the article [1].") == "Ahmed Kenani"
+    assert person("Who is Ahmed Kenani?", "The article doesn't say.") == "Ahmed Kenani"
+    assert person("Who leads Iraq's government?", "Prime Minister Mohammed Shia Al-Sudani [1].") == \
+        "Prime Minister Mohammed Shia Al-Sudani"  # named only in the answer
+    assert person("Who is Abul Ameer Thuaiban?", "He is a senior adviser to Prime Minister Sudani [1].") is None  # two
+    assert person("Who is Ahmed Kenani?", "A Shiite lawmaker [1].", "Does he agree with Thuaiban?") is None  # names its own
+    assert person("What did Iraq ask of Tehran?", "Help in controlling the militias [1].") is None  # places only

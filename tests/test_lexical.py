@@ -36,3 +36,12 @@ def test_a_claim_is_read_with_the_names_its_passage_gives() -> None:
     assert people.shortened("Iran-backed Kataib Hezbollah pressed on.", passage) == "Iran-backed Kataib Hezbollah pressed on."
     assert people.shortened("Ahmed Kenani spoke.", passage) == "Ahmed Kenani spoke."  # the passage doesn't name him
     assert people.shortened("In The end, Kenani spoke.", "A senior adviser spoke.") == "In The end, Kenani spoke."  # no name
+
+
+def test_the_people_a_text_gives_are_keyed_by_last_word_and_written_at_their_longest() -> None:
+    people = full_names("Prime Minister Mohammed Shia Al-Sudani’s government is aware. Kataib Hezbollah and Ahmed Kenani spoke.")
+    assert people.given_in("Who is Ahmed Kenani?") == {"kenan": "Ahmed Kenani"}
+    assert people.given_in("Mainly Kataib Hezbollah’s leaders [1].") == {"hezbo": "Kataib Hezbollah"}  # the name's own words
+    assert people.given_in("Sudani met Prime Minister Sudani.") == {"sudan": "Prime Minister Sudani"}
+    assert people.given_in("Kenani met Sudani in Baghdad.").keys() == {"kenan", "sudan"}  # a place is no person
+    assert people.given_in("A Shiite lawmaker quoted in the article.") == {}

@@ -58,7 +58,8 @@ def test_a_follow_up_stays_with_the_article_of_its_conversation(library: Chatbot
     state = library._inputs("What did he warn about?", history)
     state["earlier"] = library._earlier(state)
     assert library.router.article(state["earlier"]).sources == [_article(library)]  # type: ignore[union-attr]
-    assert "Thuaiban" in str(library._rewrite_system(state).content)
+    context = library.router.route(state["scope"], state["earlier"])
+    assert "Thuaiban" in str(library._rewrite_system(context).content)
     assert bot._earlier(bot._inputs("What did he warn about?", history)) == []  # one article, shown whole: no search
 
 

@@ -108,3 +108,20 @@ def test_a_request_for_the_gist_is_answered_never_refused(bot, request_: str) ->
     # "Summarise … in one sentence." was refused before: the model's one-sentence summary joins three sentences' facts
     # (and adds "negotiating"), so the verifier rejects it, and no single sentence is judged to give "the answer"
     _check(bot, request_, [["iraq*"], ["militia*", "armed groups", "faction*"], ["israel*"]])
+
+
+@pytest.mark.parametrize(("asked", "answered", "follow_up", "standalone", "keywords"), [
+    ("Who is Ahmed Kenani?", "Ahmed Kenani is a Shiite lawmaker and coalition figure in Iraq [1].",
+     "What does he think the militias should do?", "What does Ahmed Kenani think the militias should do?",
+     [["relocat*", "move*"], ["gaza", "lebanon", "combat zone*"]]),
+    ("Who heads the government in Baghdad?", "Prime Minister Mohammed Shia Al-Sudani [1].",
+     "What is his government worried about?", "What is Prime Minister Mohammed Shia Al-Sudani's government worried about?",
+     [["risk*"], ["attack*"]]),
+])
+def test_a_follow_up_s_he_is_the_one_person_the_last_exchange_names(bot, asked: str, answered: str,  # type: ignore[no-untyped-def]
+                                                                     follow_up: str, standalone: str, keywords: list[list[str]]) -> None:
+    # "he" was the model's to rewrite, which changed what was asked ("What does Ahmed Kenani think about the militias'
+    # actions?", answered with what drives the militias, cited to his sentence); now it is the name, with no model call
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
+    _check(bot, follow_up, keywords, history)
+    assert bot.ask(follow_up, history).standalone_question == standalone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import asks, is_summary, is_yes_no, needs_context, question_parts
+from chatbot.questions import asks, is_summary, is_yes_no, named, needs_context, question_parts
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -64,6 +64,22 @@ def test_follow_ups_that_point_back_are_rewritten(question: str) -> None:
                                       "How many diplomatic missions went to Tehran?"])
 def test_follow_ups_that_name_their_subject_are_asked_as_they_stand(question: str) -> None:
     assert not needs_context(question)
+
+
+@pytest.mark.parametrize(("question", "resolved"), [
+    ("What is his job?", "What is Ahmed Kenani's job?"),
+    ("Which political party does he belong to?", "Which political party does Ahmed Kenani belong to?"),
+    ("What is her role?", "What is Ahmed Kenani's role?"),  # whose
+    ("Who appointed her?", "Who appointed Ahmed Kenani?"),  # whom
+    ("Did he tell them?", None),  # "them" points back too
+    ("And what did he say?", None),  # so does "And …?"
+    ("Is she still his adviser?", None),  # two pronouns may be two people
+    ("Why?", None),  # no pronoun for a person
+    ("Why him?", None),  # nothing asked but who
+])
+def test_a_follow_up_s_pronoun_for_one_person_is_written_as_the_person(question: str, resolved: str | None) -> None:
+    assert named(question, "Ahmed Kenani") == resolved
+    assert named("What is his job?", "Kenani") == "What is Kenani's job?"
 
 
 @pytest.mark.parametrize(("question", "summary"), [
