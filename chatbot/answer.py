@@ -29,7 +29,7 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms, full_names, match_keys, names, words
+from chatbot.lexical import content_terms, full_names, is_short, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, yes_probability
 from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, named, needs_context, question_parts
 from chatbot.reply import Citation, Reply
@@ -281,7 +281,12 @@ class Chatbot:
             prompt = self.prompts["answers_yes_no"].format(passage=" ".join(e.span.text for e in sentence.evidence),
                                                            question=question, answer=sentence.text)
             return self._yes(prompt, "\n\nQuestion:") >= self.settings.reason_threshold
-        return self.answer_probability(question, sentence.text, keep=False) >= self.settings.answerable_threshold
+        bar = self.settings.answerable_threshold
+        if self.answer_probability(question, sentence.text, keep=False) >= bar:
+            return True
+        # a reply of a few words reads as no answer alone ("Abul Ameer Thuaiban": P 0.18 for "Who is Mohammed Shia
+        # Al-Sudani's adviser?"); the judge found it to be the answer in its sentence, so it answers if that sentence does
+        return is_short(sentence.text) and self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar
 
     def _settled(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """A yes/no question's reply from the draft's checked sentences, if the first leads with the yes or no the model
