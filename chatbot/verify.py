@@ -41,10 +41,11 @@ _REFUSAL = re.compile(
 
 
 # "The article states that …", and a lead-in to a list: "The article mentions two militia groups named as attacking
-# Israel: Kataib Hezbollah and Nujaba." (its words, not the article's, would fail the checks of the answer it leads to)
+# Israel: Kataib Hezbollah and Nujaba.", "The article mentions two militias named Kataib Hezbollah and Nujaba." (its
+# words, not the article's, would fail the checks of the answer it leads to: "two" is in no sentence naming them)
 _PREAMBLE = re.compile(r"^(?:according to the article,?\s*|(?P<yes_no>yes|no),?\s*)?"
                        r"(?:the article (?:states|says|mentions|notes|reports|explains|indicates) that,?\s*"
-                       r"|the article (?:mentions|names|lists|identifies) [^:.]*:\s*)",
+                       r"|the article (?:mentions|names|lists|identifies) (?:[^:.]*:\s*|[^:.]*?\b(?:named|called)\s+))",
                        re.IGNORECASE)
 
 # "…: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, …": a list's numbers, read as sentences of their own ("2.")

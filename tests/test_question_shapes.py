@@ -136,3 +136,9 @@ def test_a_reply_of_a_few_words_is_kept_when_its_sentence_answers(bot, question:
     # the draft "Abul Ameer Thuaiban" was judged supported, but read alone it gave no answer (P 0.18), and the sentence
     # naming him answered at 0.63, under the bar for quoting a sentence the draft didn't give: "The article doesn't say."
     _check(bot, question, [["thuaiban"]], history)
+
+
+def test_a_draft_that_counts_what_it_lists_is_checked_as_the_list(bot) -> None:  # type: ignore[no-untyped-def]
+    # the right draft "The article mentions two militias named Kataib Hezbollah and Nujaba." failed the checks ("two" is
+    # in no sentence naming them), and a sentence beside the point (Kenani's preference) was quoted instead
+    _check(bot, "Which militias are named?", [["kataib*"], ["nujaba"]])

@@ -41,6 +41,8 @@ def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
     assert clean_draft("The article names two politicians: 1. Ahmed Kenani, a lawmaker. 2. Abul Ameer Thuaiban, an adviser.") \
         == "Ahmed Kenani, a lawmaker. Abul Ameer Thuaiban, an adviser."
     assert clean_draft("It began on Jan. 5. 2 missions went.") == "It began on Jan. 5. 2 missions went."
+    assert clean_draft("The article mentions two militias named Kataib Hezbollah and Nujaba.") == "Kataib Hezbollah and Nujaba."
+    assert clean_draft("No, the article mentions a lawmaker called Ahmed Kenani.") == "No, Ahmed Kenani."
 
 
 def test_attribution_picks_the_supporting_sentence(candidates: list[Evidence]) -> None:
