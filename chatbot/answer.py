@@ -324,24 +324,30 @@ class Chatbot:
         yes = self._yes(self.prompts["yes_no"].format(passage=passage, question=question), "\n\nQuestion:")
         return "Yes" if yes >= self.settings.yes_threshold else "No"
 
-    def _extracted(self, question: str, candidates: list[Evidence]) -> Supported | None:
+    def _extracted(self, question: str, candidates: list[Evidence], pointed: Collection[Evidence] = ()) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
-        settles); None unless one of the best-matching sentences is judged to answer it, and clearly more surely
-        than the others; None too for an input that asks nothing (see `asks`).
+        settles); None unless one of the best-matching sentences, or of those a failed draft was cited to (`pointed`),
+        is judged to answer it, and clearly more surely than the best-matching others; None too for an input that asks
+        nothing (see `asks`).
 
         Why: the small model refuses or misreads many questions put in a reader's own words, while it can tell
         well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
-        margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence.
+        margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence. Why the draft's
+        sentences: a draft that misstates the answer still points at the sentence that holds it ("The militias say they
+        will continue to strike Israel and the United States." at the one where they vow both "would pay a price"), one a
+        question in other words ("… to Israel and America?") shares too few words with to rank among the best.
         """
         if not asks(question):
             return None
         sentences = [c for c in candidates if self._quotable(c)]
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
-        scored = sorted(((self.answer_probability(question, e.span.text), e) for e in ranked), key=lambda pair: -pair[0])
-        if not scored or scored[0][0] < self.settings.extract_threshold or \
-                (len(scored) > 1 and scored[0][0] - scored[-1][0] < self.settings.extract_margin):
+        scored = [(self.answer_probability(question, e.span.text), e) for e in ranked]
+        others = [(self.answer_probability(question, e.span.text), e) for e in dict.fromkeys(pointed)
+                  if e not in ranked and self._quotable(e)]
+        best_p, best = max([*scored, *others], key=lambda pair: pair[0], default=(0.0, None))
+        if best is None or best_p < self.settings.extract_threshold or \
+                (len(scored) > 1 and best_p - min(p for p, _ in scored) < self.settings.extract_margin):
             return None
-        best = scored[0][1]
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
 
     @classmethod
@@ -397,7 +403,9 @@ class Chatbot:
             return
         named = names(question)  # a quote from an article the question wasn't sent to must name something it names
         naming = [e for e in elsewhere if not named or named & match_keys(e.span.text)]
-        extracted = self._extracted(question, candidates) or self._extracted(question, naming)
+        pointed = [e for draft in drafts if not is_refusal(draft) for sentence in split_sentences(draft)
+                   for e in self.verifier.attribute(sentence.text, question, candidates)]
+        extracted = self._extracted(question, candidates, pointed) or self._extracted(question, naming)
         if extracted is not None:
             yield extracted
 

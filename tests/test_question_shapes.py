@@ -142,3 +142,10 @@ def test_a_draft_that_counts_what_it_lists_is_checked_as_the_list(bot) -> None: 
     # the right draft "The article mentions two militias named Kataib Hezbollah and Nujaba." failed the checks ("two" is
     # in no sentence naming them), and a sentence beside the point (Kenani's preference) was quoted instead
     _check(bot, "Which militias are named?", [["kataib*"], ["nujaba"]])
+
+
+def test_a_draft_that_misstates_the_answer_still_points_at_the_sentence_that_holds_it(bot) -> None:  # type: ignore[no-untyped-def]
+    # the draft "The militias say they will continue to strike Israel and the United States." rightly fails, and the
+    # sentence it was cited to (they vow both nations "would pay a price") shares too few words with "America" and
+    # "militias" to rank among the three sentences asked whether they answer: "The article doesn't say."
+    _check(bot, "What do the militias say they will do to Israel and America?", [["price"]])
