@@ -401,8 +401,8 @@ class Chatbot:
         if lede is not None and is_summary(question):
             yield self._quoted(lede)
             return
-        named = names(question)  # a quote from an article the question wasn't sent to must name something it names
-        naming = [e for e in elsewhere if not named or named & match_keys(e.span.text)]
+        given = names(question)  # a quote from an article the question wasn't sent to must name something it names
+        naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
         pointed = [e for draft in drafts if not is_refusal(draft) for sentence in split_sentences(draft)
                    for e in self.verifier.attribute(sentence.text, question, candidates)]
         extracted = self._extracted(question, candidates, pointed) or self._extracted(question, naming)
