@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 
 import pytest
 
@@ -123,12 +125,15 @@ def test_saved_states_are_pruned_by_last_use(bot, tmp_path, monkeypatch: pytest.
     prefixes = [f"<|im_start|>system\nArticle {name}: the talks went on all week.<|im_end|>\n" for name in "ABC"]
     engine.warm_prefix(prefixes[0])
     engine.warm_prefix(prefixes[1])
+    names = [engine._state_path("prefix", engine.tokenize(p)).name for p in prefixes]
+    now = time.time()
+    for age, name in ((20, names[0]), (10, names[1])):  # written in that order, seconds apart: the kernel's file clock
+        os.utime(tmp_path / name, (now - age, now - age))  # ticks every few ms, so states written within one tick tie
     size = max(f.stat().st_size for f in tmp_path.glob("prefix-*.state"))
     monkeypatch.setattr(chatbot.llm, "_STATE_DIR_BYTES", int(size * 2.5))
     engine.warm_prefix(prefixes[0])  # read from disk: now the most recently used
     engine.warm_prefix(prefixes[2])  # a third state: one of the first two must go
     kept = {f.name for f in tmp_path.glob("prefix-*.state")}
-    names = [engine._state_path("prefix", engine.tokenize(p)).name for p in prefixes]
     assert kept == {names[0], names[2]}, (kept, names)
 
 
