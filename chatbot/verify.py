@@ -31,7 +31,7 @@ from chatbot.lexical import (
     words,
 )
 
-__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "is_refusal", "clean_draft"]
+__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -201,6 +201,78 @@ def swapped(claim: str, passage: str) -> str | None:
     return swap[:1].upper() + swap[1:]
 
 
+# Words between a doer and what it does ("militias to relocate", "Iraq should relocate", "they have vowed").
+_AUXILIARIES = frozenset("to should would will shall must can could may might has have had is are was were be been".split())
+# "Iraq … its activities" of "militias … their activities": the same predicate whoever it is said of.
+_POSSESSIVES = frozenset({"its", "their", "his", "her"})
+# At most this many words name a doer put back ("many Iraqi leaders").
+_DOER_WORDS = 3
+# A party after one of these is a place or a part, not the doer of what follows ("groups inside Iraq are launching").
+_PREPOSITIONS = frozenset("in inside within of from at on by with into across among near around outside".split())
+_DETERMINERS = frozenset("the a an its their his her".split())
+
+
+def _after_preposition(tokens: Sequence[str], i: int) -> bool:
+    """Whether the words before token i, past any determiners, end in a preposition."""
+    while i > 0 and tokens[i - 1].lower() in _DETERMINERS:
+        i -= 1
+    return i > 0 and tokens[i - 1].lower() in _PREPOSITIONS
+
+
+def _doer_key(token: str) -> str:
+    return "poss" if token.lower() in _POSSESSIVES else _key(token)
+
+
+def substituted(claim: str, passage: str) -> str | None:
+    """The claim with a doer it gives a predicate copied from the passage replaced by the passage's own doer of it,
+    or None: "Kenani wants Iraq to relocate its activities to the active combat zones" of "… the preference is for
+    militias to relocate their activities to the active combat zones …, sparing Iraq …" gives "Kenani wants
+    militias to relocate …".
+
+    Why: a small model reuses a party its passage names in another role; the judge says Yes to the claim as written,
+    but rates the claim with the passage's own doer higher (as with `swapped`, which only exchanges two parties both
+    named in the claim). Only a party the passage names elsewhere is checked, before at least three words it copies."""
+    matches = list(_TOKEN.finditer(claim))
+    keys = [_doer_key(m.group()) for m in matches]
+    passage_matches = list(_TOKEN.finditer(passage))
+    passage_keys = [_doer_key(m.group()) for m in passage_matches]
+    tokens = [m.group() for m in matches]
+    passage_tokens = [m.group() for m in passage_matches]
+    for start, end, _, _ in _parties(claim, passage):
+        i = next((k for k, m in enumerate(matches) if m.start() >= end), len(matches))
+        if _after_preposition(tokens, next(k for k, m in enumerate(matches) if m.start() >= start)):
+            continue
+        while i < len(matches) and matches[i].group().lower() in _AUXILIARIES:
+            i += 1
+        if i >= len(matches) or matches[i].group().lower() in STOPWORDS or _TOKEN.sub("", claim[end:matches[i].start()]).strip():
+            continue  # no predicate, or not this party's ("According to Kenani, many leaders want …")
+        run = [keys[i]]
+        places = [j for j, key in enumerate(passage_keys) if key == keys[i]]
+        while places and i + len(run) < len(keys):
+            longer = [j for j in places if j + len(run) < len(passage_keys) and passage_keys[j + len(run)] == keys[i + len(run)]]
+            if not longer:
+                break
+            places, run = longer, [*run, keys[i + len(run)]]
+        if len(run) < _COPIED_RUN or not places:
+            continue
+        k = places[0]
+        while k > 0 and passage_matches[k - 1].group().lower() in _AUXILIARIES:
+            k -= 1
+        first = k
+        while first > 0 and k - first < _DOER_WORDS and passage_matches[first - 1].group().lower() not in STOPWORDS:
+            first -= 1
+        if first < k and (_TOKEN.sub("", passage[passage_matches[first].start():passage_matches[places[0]].start()]).strip()
+                          or _after_preposition(passage_tokens, first)):
+            continue  # a comma or a dash between, or a place ("within its borders launch"): not the doer of what follows
+        party = {keys[j] for j, m in enumerate(matches) if start <= m.start() < end} - {"the"}
+        if first == k or party & set(passage_keys[first:k]):
+            continue
+        doer = passage[passage_matches[first].start():passage_matches[k - 1].end()]
+        replaced = claim[:start] + doer + claim[end:]
+        return replaced[:1].upper() + replaced[1:]
+    return None
+
+
 def _named(claim_names: set[str], keys: set[str]) -> bool:
     """Every name of the claim is among `keys`, allowing for forms ("Iraq" ~ "Iraqi": a shared four-letter start)."""
     return all(any(name[:4] == key[:4] for key in keys) for name in claim_names)
@@ -295,9 +367,10 @@ class Verifier:
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                   before: str = "") -> bool:
         """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
-        than the same claim with two of its parties swapped (see `swapped`).
+        than the same claim with two of its parties swapped (see `swapped`) or with the passage's own doer of what it
+        copies (see `substituted`).
 
-        Why the swap: the small judge says Yes to "Baghdad understands Washington's concerns" when the passage says
+        Why the rivals: the small judge says Yes to "Baghdad understands Washington's concerns" when the passage says
         the reverse, but it rates the claim with the roles the right way round higher; so a claim that rates lower
         than its own swap has them the wrong way round.
         """
@@ -311,8 +384,8 @@ class Verifier:
         probability = self.judge_claim(claim, question, evidence)
         if probability < threshold:
             return False
-        swap = swapped(claim, passage)
-        return swap is None or self.judge_claim(swap, question, evidence) < probability
+        rivals = (swapped(claim, passage), substituted(claim, passage))
+        return all(self.judge_claim(rival, question, evidence) < probability for rival in rivals if rival is not None)
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""

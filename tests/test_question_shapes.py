@@ -7,6 +7,8 @@ still wrong after it, recorded as such: they must start failing the mark (and lo
 
 from __future__ import annotations
 
+import re
+
 import llama_cpp
 import pytest
 
@@ -149,3 +151,10 @@ def test_a_draft_that_misstates_the_answer_still_points_at_the_sentence_that_hol
     # sentence it was cited to (they vow both nations "would pay a price") shares too few words with "America" and
     # "militias" to rank among the three sentences asked whether they answer: "The article doesn't say."
     _check(bot, "What do the militias say they will do to Israel and America?", [["price"]])
+
+
+def test_a_party_the_article_names_is_not_given_what_another_party_does(bot) -> None:  # type: ignore[no-untyped-def]
+    # the draft "The coalition members disagree about whether Iraq should relocate its activities to the active combat
+    # zones in Gaza or Lebanon." passed the judge (P >= 0.5): in the article the militias relocate, and Iraq is spared
+    reply = _streamed(bot, "What do the coalition members disagree about?")
+    assert not re.search(r"\bIraq (?:\w+ )?relocates?\b", reply.answer), reply.answer

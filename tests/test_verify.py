@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from chatbot.chunks import split_sentences
+from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import get_embeddings
-from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal, swapped
+from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal, substituted, swapped
 
 
 @pytest.mark.parametrize("text", ["The article doesn't say.", "The article does not mention his birth date.",
@@ -33,6 +33,7 @@ def test_clean_draft_writes_initials_together_as_the_article_does() -> None:
     assert clean_draft("The U. S. recognized Baghdad's concerns.") == "The U.S. recognized Baghdad's concerns."
     assert clean_draft("U. N. and U. S. A. officials met.") == "U.N. and U.S.A. officials met."
     assert clean_draft("Iraq sent Gen. A. Smith. Then it waited.") == "Iraq sent Gen. A. Smith. Then it waited."
+
 
 
 def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
@@ -160,6 +161,43 @@ def test_a_claims_parties_are_swapped_when_named_the_other_way_round_or_both_nam
                "Kataib Hezbollah view Israel and the United States as liable. A senior adviser to Prime Minister Sudani, "
                "Abul Ameer Thuaiban, echoed this sentiment. Militia leaders pressed on, warning the Iraqi government.")
     assert swapped(claim, passage) == swap
+
+
+_PREFERENCE = ("According to Shiite lawmaker Ahmed Kenani and several other coalition figures, the preference among many "
+               "Iraqi leaders is for militias to relocate their activities to the active combat zones in Gaza or Lebanon, "
+               "thereby sparing Iraq the risks associated with a direct confrontation with Israel.")
+
+
+@pytest.mark.parametrize(("claim", "passage", "rival"), [
+    ("Ahmed Kenani wants Iraq to relocate its activities to the active combat zones in Gaza or Lebanon.", _PREFERENCE,
+     "Ahmed Kenani wants militias to relocate its activities to the active combat zones in Gaza or Lebanon."),
+    ("The coalition members disagree about whether Iraq should relocate its activities to the combat zones.", _PREFERENCE,
+     "The coalition members disagree about whether militias should relocate its activities to the combat zones."),
+    ("Many Iraqi leaders prefer that the militias relocate their activities to Gaza or Lebanon.", _PREFERENCE, None),
+    ("According to Ahmed Kenani, many Iraqi leaders want the militias to move.", _PREFERENCE, None),  # not his doing
+    ("Iran-backed armed groups inside Iraq are launching attacks on Israel.",  # a place, not the doer
+     "Iraq is wary as Iran-backed armed groups within its borders launch attacks on Israel.", None),
+    ("The factions make their own decisions.",  # "in question" is no doer
+     "Tehran emphasized that the factions in question make their own decisions.", None),
+    ("Iraq wants the militias to relocate.", _PREFERENCE, None),  # too few words copied to say whose doing it is
+])
+def test_a_claims_doer_of_a_copied_predicate_is_put_back_as_the_passage_has_it(claim: str, passage: str,
+                                                                               rival: str | None) -> None:
+    assert substituted(claim, passage) == rival
+
+
+def test_a_claim_rated_below_the_passage_s_own_doer_gives_it_to_the_wrong_party() -> None:
+    """The judge says Yes to both, but rates the doer the passage has higher: the claim that moved Iraq is dropped."""
+    def judge(passage: str, claim: str) -> float:
+        return 0.9 if claim.startswith("Ahmed Kenani") and "militias to relocate" in claim else 0.8
+
+    verifier = Verifier(get_embeddings(), judge=judge, threshold=0.5)
+    evidence = [Evidence("a.txt", Span(0, len(_PREFERENCE), _PREFERENCE))]
+    question = "What does Ahmed Kenani want?"
+    wrong = "Ahmed Kenani wants Iraq to relocate its activities to the active combat zones in Gaza or Lebanon."
+    assert not verifier.supported(wrong, question, evidence)
+    right = "Ahmed Kenani wants the militias to relocate their activities to Gaza or Lebanon."
+    assert verifier.supported(right, question, evidence)
 
 
 def test_a_claim_rated_below_its_own_swap_has_the_roles_reversed(candidates: list[Evidence]) -> None:
