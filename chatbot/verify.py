@@ -61,13 +61,17 @@ def is_refusal(text: str) -> bool:
 
 # An initial the model's tokenizer wrote apart from the next ("the U. S. recognized"): the article writes "U.S.".
 _SPACED_INITIAL = re.compile(r"\b([A-Z])\.\s+(?=[A-Z]\.)")
+# A closing quote it wrote apart from the sentence it closes ('… on Israel. "'): read as a sentence of its own and
+# dropped, it left the answer's quote open.
+_SPACED_CLOSING_QUOTE = re.compile(r"(?<=[.!?,])\s+([\"”])(?=\s|$)")
 
 
 def clean_draft(text: str) -> str:
     """The model's text without its own [n] markers, labels, list numbers, lead-in about "the article" or stray whitespace,
-    and with initials written together ("U.S.", not "U. S.")."""
+    and with initials and closing quotes written together ("U.S.", not "U. S."; 'Israel."', not 'Israel. "')."""
     text = re.sub(r"\s*\[\d+(?:\s*[,-]\s*\d+)*\]", "", text)
     text = _SPACED_INITIAL.sub(r"\1.", text)
+    text = _SPACED_CLOSING_QUOTE.sub(r"\1", text)
     text = re.sub(r"^\s*(?:answer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
     if _LIST_START.search(text):
         text = _LIST_NUMBER.sub(" ", text)

@@ -158,3 +158,9 @@ def test_a_party_the_article_names_is_not_given_what_another_party_does(bot) -> 
     # zones in Gaza or Lebanon." passed the judge (P >= 0.5): in the article the militias relocate, and Iraq is spared
     reply = _streamed(bot, "What do the coalition members disagree about?")
     assert not re.search(r"\bIraq (?:\w+ )?relocates?\b", reply.answer), reply.answer
+
+
+def test_a_quote_the_draft_opens_is_closed_in_the_answer(bot) -> None:  # type: ignore[no-untyped-def]
+    # the draft ended 'Israel. "', the closing quote read as a sentence of its own and dropped
+    reply = _streamed(bot, "Who supports the militias?")
+    assert reply.answer.count('"') % 2 == 0 and reply.answer.count("“") == reply.answer.count("”"), reply.answer

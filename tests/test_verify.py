@@ -35,6 +35,12 @@ def test_clean_draft_writes_initials_together_as_the_article_does() -> None:
     assert clean_draft("Iraq sent Gen. A. Smith. Then it waited.") == "Iraq sent Gen. A. Smith. Then it waited."
 
 
+def test_clean_draft_closes_a_quote_the_tokenizer_wrote_apart() -> None:
+    assert clean_draft('The article states that Iraq is "carefully navigating its position. "') \
+        == 'Iraq is "carefully navigating its position."'
+    assert clean_draft('They vowed to "pay a price, " he said.') == 'They vowed to "pay a price," he said.'
+    assert clean_draft('He left. "Then," she said.') == 'He left. "Then," she said.'
+
 
 def test_clean_draft_drops_a_lead_in_to_a_list_and_the_list_s_numbers() -> None:
     assert clean_draft("The article mentions two militia groups named as attacking Israel: Kataib Hezbollah and Nujaba.") \
