@@ -224,7 +224,35 @@ def _after_preposition(tokens: Sequence[str], i: int) -> bool:
 
 
 def _doer_key(token: str) -> str:
+    """A token as `_key` sees it, any possessive pronoun as any other."""
     return "poss" if token.lower() in _POSSESSIVES else _key(token)
+
+
+def _copied_run(keys: Sequence[str], i: int, passage_keys: Sequence[str]) -> tuple[int, int]:
+    """The longest run of `keys` from place i that the passage has: its length and its first place there (0, -1: none)."""
+    places = [j for j, key in enumerate(passage_keys) if key == keys[i]]
+    length = 1
+    while places and i + length < len(keys):
+        longer = [j for j in places if j + length < len(passage_keys) and passage_keys[j + length] == keys[i + length]]
+        if not longer:
+            break
+        places, length = longer, length + 1
+    return (length, places[0]) if places else (0, -1)
+
+
+def _doer_before(passage: str, matches: Sequence[re.Match[str]], place: int) -> tuple[int, int] | None:
+    """The passage's words (a token range) that do what starts at token `place`, past "to", "should" …: up to
+    `_DOER_WORDS` words with no comma between; None where there are none, or they are a place ("within its borders")."""
+    end = place
+    while end > 0 and matches[end - 1].group().lower() in _AUXILIARIES:
+        end -= 1
+    first = end
+    while first > 0 and end - first < _DOER_WORDS and matches[first - 1].group().lower() not in STOPWORDS:
+        first -= 1
+    if first == end or _TOKEN.sub("", passage[matches[first].start():matches[place].start()]).strip() \
+            or _after_preposition([m.group() for m in matches], first):
+        return None
+    return first, end
 
 
 def substituted(claim: str, passage: str) -> str | None:
@@ -235,44 +263,26 @@ def substituted(claim: str, passage: str) -> str | None:
 
     Why: a small model reuses a party its passage names in another role; the judge says Yes to the claim as written,
     but rates the claim with the passage's own doer higher (as with `swapped`, which only exchanges two parties both
-    named in the claim). Only a party the passage names elsewhere is checked, before at least three words it copies."""
+    named in the claim). Only a party the passage names is checked, before at least three words it copies."""
     matches = list(_TOKEN.finditer(claim))
-    keys = [_doer_key(m.group()) for m in matches]
+    tokens = [m.group() for m in matches]
+    keys = [_doer_key(t) for t in tokens]
     passage_matches = list(_TOKEN.finditer(passage))
     passage_keys = [_doer_key(m.group()) for m in passage_matches]
-    tokens = [m.group() for m in matches]
-    passage_tokens = [m.group() for m in passage_matches]
     for start, end, _, _ in _parties(claim, passage):
+        first = next(k for k, m in enumerate(matches) if m.start() >= start)
         i = next((k for k, m in enumerate(matches) if m.start() >= end), len(matches))
-        if _after_preposition(tokens, next(k for k, m in enumerate(matches) if m.start() >= start)):
-            continue
-        while i < len(matches) and matches[i].group().lower() in _AUXILIARIES:
+        while i < len(matches) and tokens[i].lower() in _AUXILIARIES:
             i += 1
-        if i >= len(matches) or matches[i].group().lower() in STOPWORDS or _TOKEN.sub("", claim[end:matches[i].start()]).strip():
-            continue  # no predicate, or not this party's ("According to Kenani, many leaders want …")
-        run = [keys[i]]
-        places = [j for j, key in enumerate(passage_keys) if key == keys[i]]
-        while places and i + len(run) < len(keys):
-            longer = [j for j in places if j + len(run) < len(passage_keys) and passage_keys[j + len(run)] == keys[i + len(run)]]
-            if not longer:
-                break
-            places, run = longer, [*run, keys[i + len(run)]]
-        if len(run) < _COPIED_RUN or not places:
-            continue
-        k = places[0]
-        while k > 0 and passage_matches[k - 1].group().lower() in _AUXILIARIES:
-            k -= 1
-        first = k
-        while first > 0 and k - first < _DOER_WORDS and passage_matches[first - 1].group().lower() not in STOPWORDS:
-            first -= 1
-        if first < k and (_TOKEN.sub("", passage[passage_matches[first].start():passage_matches[places[0]].start()]).strip()
-                          or _after_preposition(passage_tokens, first)):
-            continue  # a comma or a dash between, or a place ("within its borders launch"): not the doer of what follows
-        party = {keys[j] for j, m in enumerate(matches) if start <= m.start() < end} - {"the"}
-        if first == k or party & set(passage_keys[first:k]):
-            continue
-        doer = passage[passage_matches[first].start():passage_matches[k - 1].end()]
-        replaced = claim[:start] + doer + claim[end:]
+        if _after_preposition(tokens, first) or i >= len(matches) or tokens[i].lower() in STOPWORDS \
+                or _TOKEN.sub("", claim[end:matches[i].start()]).strip():
+            continue  # a place, no predicate, or not this party's ("According to Kenani, many leaders want …")
+        length, place = _copied_run(keys, i, passage_keys)
+        doer = _doer_before(passage, passage_matches, place) if length >= _COPIED_RUN else None
+        party = {key for key, m in zip(keys, matches) if start <= m.start() < end} - {"the"}
+        if doer is None or party & set(passage_keys[doer[0]:doer[1]]):
+            continue  # no doer in the passage, or the same party
+        replaced = claim[:start] + passage[passage_matches[doer[0]].start():passage_matches[doer[1] - 1].end()] + claim[end:]
         return replaced[:1].upper() + replaced[1:]
     return None
 
