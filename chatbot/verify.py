@@ -213,7 +213,7 @@ _POSSESSIVES = frozenset({"its", "their", "his", "her"})
 _DOER_WORDS = 3
 # A party after one of these is a place or a part, not the doer of what follows ("groups inside Iraq are launching").
 _PREPOSITIONS = frozenset("in inside within of from at on by with into across among near around outside".split())
-_DETERMINERS = frozenset("the a an its their his her".split())
+_DETERMINERS = frozenset({"the", "a", "an"}) | _POSSESSIVES
 
 
 def _after_preposition(tokens: Sequence[str], i: int) -> bool:
@@ -221,6 +221,11 @@ def _after_preposition(tokens: Sequence[str], i: int) -> bool:
     while i > 0 and tokens[i - 1].lower() in _DETERMINERS:
         i -= 1
     return i > 0 and tokens[i - 1].lower() in _PREPOSITIONS
+
+
+def _apart(text: str) -> bool:
+    """Whether anything but words and spaces (a comma, a dash) stands in `text`: what it separates goes apart."""
+    return bool(_TOKEN.sub("", text).strip())
 
 
 def _doer_key(token: str) -> str:
@@ -249,7 +254,7 @@ def _doer_before(passage: str, matches: Sequence[re.Match[str]], place: int) -> 
     first = end
     while first > 0 and end - first < _DOER_WORDS and matches[first - 1].group().lower() not in STOPWORDS:
         first -= 1
-    if first == end or _TOKEN.sub("", passage[matches[first].start():matches[place].start()]).strip() \
+    if first == end or _apart(passage[matches[first].start():matches[place].start()]) \
             or _after_preposition([m.group() for m in matches], first):
         return None
     return first, end
@@ -275,7 +280,7 @@ def substituted(claim: str, passage: str) -> str | None:
         while i < len(matches) and tokens[i].lower() in _AUXILIARIES:
             i += 1
         if _after_preposition(tokens, first) or i >= len(matches) or tokens[i].lower() in STOPWORDS \
-                or _TOKEN.sub("", claim[end:matches[i].start()]).strip():
+                or _apart(claim[end:matches[i].start()]):
             continue  # a place, no predicate, or not this party's ("According to Kenani, many leaders want …")
         length, place = _copied_run(keys, i, passage_keys)
         doer = _doer_before(passage, passage_matches, place) if length >= _COPIED_RUN else None
