@@ -30,7 +30,7 @@ from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import content_terms, full_names, is_short, match_keys, names, words
-from chatbot.llm import ChatLocalLlama, chatml, yes_probability
+from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, named, needs_context, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
@@ -147,7 +147,7 @@ class Chatbot:
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
                          for m in self._recent(history))
         prompt = self.prompts["condense"].format(history=text, question=state["question"])
-        rewrite = str(self.model.invoke([self._rewrite_system(context), HumanMessage(prompt)], max_tokens=40).content)
+        rewrite = generate(self.model, [self._rewrite_system(context), HumanMessage(prompt)], 40, "\n\nConversation so far:")
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
         # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes

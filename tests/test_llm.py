@@ -43,6 +43,15 @@ def test_openai_compatible_backend_streams_only_verified_sentences(openai_server
         assert "".join(parts) == reply.answer  # type: ignore[arg-type]
         assert reply.refused or all(re.search(r"\[\d+\]", p) for p in parts), parts
         assert bot.ask(question).answer == reply.answer
+    # a follow-up is rewritten through the same endpoint, sent nothing only the embedded model understands
+    history = [{"role": "user", "content": "How many diplomatic missions went to Tehran?"},
+               {"role": "assistant", "content": "Two recent diplomatic missions went to Tehran [1]."}]
+    asked = len(FakeModelHandler.requests)
+    *parts, reply = list(bot.stream("Did they succeed?", history))
+    assert isinstance(reply, Reply) and "".join(parts) == reply.answer  # type: ignore[arg-type]
+    bodies = [r["body"] for r in FakeModelHandler.requests[asked:]]
+    assert any("Conversation so far:" in m["content"] for b in bodies for m in b["messages"]), "the follow-up was not rewritten"
+    assert not any("reuse_until" in b for b in bodies), bodies
 
 
 def test_a_last_assistant_message_is_the_start_the_model_goes_on_from() -> None:
@@ -97,6 +106,33 @@ def test_a_kept_prompt_head_changes_no_judgement(bot) -> None:  # type: ignore[n
         assert (fresh > 0.5) is supported, (claim, fresh)
     assert any(len(head) > 10 for head in engine._heads)
     assert list(bot.settings.cache_dir.joinpath("states").glob("head-*.state"))
+
+
+@pytest.mark.slow
+def test_the_rewrite_instructions_are_a_kept_head_that_changes_no_rewrite(bot) -> None:  # type: ignore[no-untyped-def]
+    """A follow-up's rewrite prefills only the conversation: the fixed instructions after the article are a kept head,
+    and the rewrite computed from it is the one computed afresh."""
+    from langchain_core.messages import HumanMessage
+
+    from chatbot.llm import ChatLocalLlama, generate
+
+    assert isinstance(bot.model, ChatLocalLlama)
+    engine = bot.model.engine
+    template = bot.prompts["condense"]
+    assert template.index("Rewrite") < template.index("{history}") < template.index("{question}"), template
+    history = "User: Who is Ahmed Kenani?\nAssistant: A Shiite lawmaker [1]."
+    messages = [bot._system(bot.router.route(bot.router.library, [])),
+                HumanMessage(template.format(history=history, question="What does he want?"))]
+    heads = dict(engine._heads)
+    engine._heads.clear()  # no kept head but the article's: the rewrite computed afresh
+    try:
+        fresh = generate(bot.model, messages, 40)
+    finally:
+        engine._heads.update(heads)
+    kept = [generate(bot.model, messages, 40, "\n\nConversation so far:") for _ in range(2)]
+    assert kept == [fresh, fresh] and "Kenani" in fresh, (fresh, kept)
+    article = len(engine._pinned[0])
+    assert any(len(head) > article + 20 for head in engine._heads), "the instructions' head was not kept"
 
 
 @pytest.mark.slow
