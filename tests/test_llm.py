@@ -114,14 +114,14 @@ def test_the_rewrite_instructions_are_a_kept_head_that_changes_no_rewrite(bot) -
     and the rewrite computed from it is the one computed afresh."""
     from langchain_core.messages import HumanMessage
 
-    from chatbot.llm import ChatLocalLlama, generate
+    from chatbot.llm import ChatLocalLlama, chatml, generate
 
     assert isinstance(bot.model, ChatLocalLlama)
     engine = bot.model.engine
     template = bot.prompts["condense"]
     assert template.index("Rewrite") < template.index("{history}") < template.index("{question}"), template
     history = "User: Who is Ahmed Kenani?\nAssistant: A Shiite lawmaker [1]."
-    messages = [bot._system(bot.router.route(bot.router.library, [])),
+    messages = [bot._rewrite_system(bot.router.route(bot.router.library, [])),
                 HumanMessage(template.format(history=history, question="What does he want?"))]
     heads = dict(engine._heads)
     engine._heads.clear()  # no kept head but the article's: the rewrite computed afresh
@@ -131,8 +131,9 @@ def test_the_rewrite_instructions_are_a_kept_head_that_changes_no_rewrite(bot) -
         engine._heads.update(heads)
     kept = [generate(bot.model, messages, 40, "\n\nConversation so far:") for _ in range(2)]
     assert kept == [fresh, fresh] and "Kenani" in fresh, (fresh, kept)
-    article = len(engine._pinned[0])
-    assert any(len(head) > article + 20 for head in engine._heads), "the instructions' head was not kept"
+    prompt = chatml(messages)
+    tokens, instructions = tuple(engine.tokenize(prompt)), len(engine.tokenize(prompt[: prompt.index("\n\nConversation")]))
+    assert any(len(head) >= instructions - 1 and tokens[: len(head)] == head for head in engine._heads), "the head was not kept"
 
 
 @pytest.mark.slow
