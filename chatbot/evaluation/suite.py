@@ -10,7 +10,7 @@ import resource
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chatbot.corpus import scan_corpus
 from chatbot.embeddings import get_embeddings
@@ -22,6 +22,9 @@ from chatbot.evaluation.pairs import PAIRS_PATH, load_pairs, score_pairs
 from chatbot.evaluation.report import write_outputs
 from chatbot.evaluation.runner import ItemResult, Scorer, check_thresholds, evenly_spaced, run_pipeline, summarise
 from chatbot.settings import Settings
+
+if TYPE_CHECKING:
+    from chatbot.answer import Chatbot
 
 __all__ = ["SuiteOptions", "run_suite"]
 
@@ -54,15 +57,16 @@ def _library(settings: Settings, folder: Path, distractors: int) -> tuple[Settin
                       "chunks": report.chunks_added + report.chunks_kept, "ingest": rate}
 
 
-def run_suite(settings: Settings, options: SuiteOptions) -> list[str]:
-    """Run the suite, write the outputs, print the report; returns the gate's failures."""
+def run_suite(settings: Settings, options: SuiteOptions, bot: Chatbot | None = None) -> list[str]:
+    """Run the suite, write the outputs, print the report; returns the gate's failures. `bot`: a chatbot already loaded
+    on `settings`, no distractors (CI gates the test split in its test run, on the bot whose stream the tests watch)."""
     from chatbot.startup import load_chatbot
 
     library: dict[str, Any] | None = None
     distractors = scan_corpus([options.distractors]).articles if options.distractors is not None else []
     if options.distractors is not None:
         settings, library = _library(settings, options.distractors, len(distractors))
-    bot = load_chatbot(settings)
+    bot = bot or load_chatbot(settings)
     articles = scan_corpus([settings.corpus_dir]).articles
     texts = {a.source: a.text for a in articles}
     articles += distractors
