@@ -25,7 +25,8 @@ PART_REFUSAL = load_prompts()["part_refusal"].split("{part}")[0]  # a joined que
 GATE_OUT = ROOT / "artifacts" / "eval"  # CI's record of the gate run: report.md, results.json, summary.json, chart
 
 
-def _streamed(bot, question: str, history: list[dict] | None = None) -> tuple[list[str], Reply]:  # type: ignore[no-untyped-def]
+def _stream(bot, question: str, history: list[dict] | None = None) -> tuple[list[str], Reply]:  # type: ignore[no-untyped-def]
+    """What the stream yielded: the pieces a reader watches, then the Reply."""
     *parts, reply = list(bot.stream(question, history or []))
     return parts, reply
 
@@ -37,6 +38,13 @@ def _check_stream(question: str, parts: list[str], reply: Reply) -> None:
     assert "".join(parts) == reply.answer, (question, parts, reply.answer)
     assert reply.refused == (parts == [reply.answer] and is_refusal(reply.answer)), (question, parts)
     assert reply.refused or all(re.search(r"\[\d+\]", p) or p.strip().startswith(PART_REFUSAL) for p in parts), (question, parts)
+
+
+def _streamed(bot, question: str, history: list[dict] | None = None) -> Reply:  # type: ignore[no-untyped-def]
+    """The reply, streamed and checked as above."""
+    parts, reply = _stream(bot, question, history)
+    _check_stream(question, parts, reply)
+    return reply
 
 
 @dataclass
@@ -53,7 +61,7 @@ class Watched:
         return getattr(self.bot, name)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Reply:
-        parts, reply = _streamed(self.bot, question, history)
+        parts, reply = _stream(self.bot, question, history)
         self.streams.append((question, parts, reply))
         return reply
 
@@ -118,8 +126,7 @@ def test_three_turn_conversation_with_topic_switch(bot) -> None:  # type: ignore
     for question, expected in [("Who is Abul Ameer Thuaiban?", "adviser"),
                                ("What did he warn about?", "disastrous"),
                                ("What has fueled Iraq's domestic agenda?", "oil")]:
-        parts, reply = _streamed(bot, question, history)
-        _check_stream(question, parts, reply)
+        reply = _streamed(bot, question, history)
         assert expected in reply.answer.lower(), (question, reply.answer)
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": reply.answer}]
 
@@ -127,6 +134,5 @@ def test_three_turn_conversation_with_topic_switch(bot) -> None:  # type: ignore
 def test_ask_gives_the_streamed_answer(bot) -> None:  # type: ignore[no-untyped-def]
     """`ask` (the CLI and the /ask API) returns what the stream showed, word for word."""
     for question in ("Who is Ahmed Kenani?", "What is Thuaiban's date of birth?"):
-        parts, reply = _streamed(bot, question)
-        _check_stream(question, parts, reply)
+        reply = _streamed(bot, question)
         assert bot.ask(question).to_json()["answer"] == reply.answer
