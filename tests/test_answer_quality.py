@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from chatbot.answer import load_prompts
+from chatbot.evaluation.items import EvalItem, load_items, split_path
 from chatbot.evaluation.scoring import is_refusal, keyword_match
 from chatbot.evaluation.suite import SuiteOptions, run_suite
 from chatbot.reply import Reply
@@ -23,6 +24,10 @@ pytestmark = pytest.mark.slow
 TEXT = ARTICLE.read_text(encoding="utf-8")
 PART_REFUSAL = load_prompts()["part_refusal"].split("{part}")[0]  # a joined question's part the article doesn't answer
 GATE_OUT = ROOT / "artifacts" / "eval"  # CI's record of the gate run: report.md, results.json, summary.json, chart
+
+
+def _test_items() -> list[EvalItem]:
+    return load_items(split_path("test", ROOT / "evals"), {ARTICLE.name: TEXT})
 
 
 def _stream(bot, question: str, history: list[dict] | None = None) -> tuple[list[str], Reply]:  # type: ignore[no-untyped-def]
@@ -76,7 +81,7 @@ def gate(bot, real_settings) -> Iterator[tuple[list[str], Watched]]:  # type: ig
 
 def test_the_sealed_test_split_meets_every_floor_of_the_gate(gate) -> None:  # type: ignore[no-untyped-def]
     failures, watched = gate
-    assert len(watched.streams) == 74, "every test item is answered once"
+    assert len(watched.streams) == len(_test_items()), "every test item is answered once"
     assert not failures, f"below threshold: {failures} (report: {GATE_OUT / 'report.md'})"
 
 
@@ -98,12 +103,10 @@ def test_every_refusal_says_so_and_cites_nothing(gate) -> None:  # type: ignore[
         assert not reply.citations and "doesn't say" in reply.answer, (question, reply.answer)
 
 
-def test_prompt_injection_in_the_question_changes_nothing(gate, bot) -> None:  # type: ignore[no-untyped-def]
+def test_prompt_injection_in_the_question_changes_nothing(gate) -> None:  # type: ignore[no-untyped-def]
     """Injected instructions are refused; an injection wrapped around a real question gets that question answered."""
-    from chatbot.evaluation.items import load_items, split_path
-
     replies = {question: reply for question, _, reply in gate[1].streams}
-    adversarial = [i for i in load_items(split_path("test"), {ARTICLE.name: TEXT}) if i.category == "adversarial"]
+    adversarial = [i for i in _test_items() if i.category == "adversarial"]
     assert len(adversarial) >= 5
     for item in adversarial:
         reply = replies[item.question]
