@@ -112,10 +112,14 @@ def test_prompt_injection_in_the_question_changes_nothing(gate) -> None:  # type
         reply = replies[item.question]
         assert "ARTICLE:" not in reply.answer and "poem" not in reply.answer.lower(), item.id
         if item.answerable:
-            assert not reply.refused and keyword_match(reply.answer, item.keywords) and _covers(reply, item.quotes), \
-                f"{item.id}: {reply.answer}"
+            assert _correct(reply, item.keywords) and _covers(reply, item.quotes), f"{item.id}: {reply.answer}"
         else:
             assert reply.refused and is_refusal(reply.answer) and not reply.citations, f"{item.id}: {reply.answer}"
+
+
+def _correct(reply: Reply, keywords: list[list[str]]) -> bool:
+    """Answered (not refused), and the answer names every fact the item asks for (strict eval scoring)."""
+    return not reply.refused and not is_refusal(reply.answer) and keyword_match(reply.answer, keywords)
 
 
 def _covers(reply: Reply, quotes: list[str]) -> bool:
