@@ -328,14 +328,18 @@ class Chatbot:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
         settles); None unless one of the best-matching sentences, or of those a failed draft was cited to (`pointed`),
         is judged to answer it, and clearly more surely than the best-matching others; None too for an input that asks
-        nothing (see `asks`).
+        nothing (see `asks`). A sentence the draft was cited to needs a lower P: the draft and the reading agree.
 
         Why: the small model refuses or misreads many questions put in a reader's own words, while it can tell
         well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
         margin: a question the article doesn't answer tends to get the same P(Yes) from every sentence. Why the draft's
         sentences: a draft that misstates the answer still points at the sentence that holds it ("The militias say they
         will continue to strike Israel and the United States." at the one where they vow both "would pay a price"), one a
-        question in other words ("… to Israel and America?") shares too few words with to rank among the best.
+        question in other words ("… to Israel and America?") shares too few words with to rank among the best. Why their
+        lower bar: the small model reads a sentence that answers a question in other words at P 0.65-0.74 ("How many times
+        did Iraq send security officials to Tehran?" of the "two recent diplomatic missions" sentence), as it reads the
+        closest sentence to many a question the article doesn't answer; but a draft written for such a question is a refusal
+        or an invention, cited to a sentence it reads at P < 0.45 (dev and 38 questions written apart from the eval).
         """
         if not asks(question):
             return None
@@ -345,7 +349,8 @@ class Chatbot:
         others = [(self.answer_probability(question, e.span.text), e) for e in dict.fromkeys(pointed)
                   if e not in ranked and self._quotable(e)]
         best_p, best = max([*scored, *others], key=lambda pair: pair[0], default=(0.0, None))
-        if best is None or best_p < self.settings.extract_threshold or \
+        bar = self.settings.extract_pointed_threshold if best in pointed else self.settings.extract_threshold
+        if best is None or best_p < bar or \
                 (len(scored) > 1 and best_p - min(p for p, _ in scored) < self.settings.extract_margin):
             return None
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
                                     "reason, answers the question as its evidence says (not just something true nearby).")
     extract_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability that an article sentence answers the "
                                      "question for it to be quoted as the answer when the draft gives none (1.0: never).")
+    extract_pointed_threshold: float = Field(0.6, ge=0.0, le=1.0, description="The same for a sentence a failed draft was "
+                                             "cited to: the model's answer and its reading of the sentence agree (1.0: never).")
     extract_margin: float = Field(0.1, ge=0.0, le=1.0, description="How much surer that sentence must be than the other "
                                   "best-matching ones: every sentence looks alike to a question the article doesn't answer.")
     yes_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability of Yes for a yes/no answer (drafted or "
