@@ -74,7 +74,7 @@ class Settings(BaseSettings):
                                   "best-matching ones: every sentence looks alike to a question the article doesn't answer.")
     yes_threshold: float = Field(0.75, ge=0.0, le=1.0, description="Least probability of Yes for a yes/no answer (drafted or "
                                  "quoted) to lead with Yes: the small model leans to Yes (P 0.34–0.59 where the passage says no).")
-    extract_candidates: int = Field(3, ge=1, description="Best-matching sentences asked whether they answer the question.")
+    extract_candidates: int = Field(4, ge=1, description="Best-matching sentences asked whether they answer the question.")
     short_answer_threshold: float = Field(0.45, ge=0.0, le=1.0,
                                           description="The same for answers of a few words, which the judge rates lower even when right.")
 
