@@ -153,6 +153,18 @@ def test_a_draft_that_misstates_the_answer_still_points_at_the_sentence_that_hol
     _check(bot, "What do the militias say they will do to Israel and America?", [["price"]])
 
 
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("How many times did Iraq send security officials to Tehran?", [["two"]]),
+    ("Is Kenani Sunni or Shiite?", [["shiite"]]),
+])
+def test_a_sentence_a_failed_draft_points_at_is_quoted_when_read_as_the_answer(bot, question: str,  # type: ignore[no-untyped-def]
+                                                                              keywords: list[list[str]]) -> None:
+    # refused before 2410494: the drafts ("… reached out to Tehran twice for diplomatic missions.", judged 0.54; "Yes,
+    # Kenani is Sunni.") fail their checks, and the sentence they are cited to, read as the answer at P 0.66 and 0.69, was
+    # held to the bar for sentences nothing points at (0.75)
+    _check(bot, question, keywords)
+
+
 def test_a_party_the_article_names_is_not_given_what_another_party_does(bot) -> None:  # type: ignore[no-untyped-def]
     # the draft "The coalition members disagree about whether Iraq should relocate its activities to the active combat
     # zones in Gaza or Lebanon." passed the judge (P >= 0.5): in the article the militias relocate, and Iraq is spared
