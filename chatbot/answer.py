@@ -408,8 +408,9 @@ class Chatbot:
             return
         given = names(question)  # a quote from an article the question wasn't sent to must name something it names
         naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
+        # a bare "No." points nowhere: cited to whatever sentence it matches best ("🤔🤔🤔" got "No.", cited to one read at 0.62)
         pointed = [e for draft in drafts if not is_refusal(draft) for sentence in split_sentences(draft)
-                   for e in self.verifier.attribute(sentence.text, question, candidates)]
+                   if not _BARE.match(sentence.text) for e in self.verifier.attribute(sentence.text, question, candidates)]
         extracted = self._extracted(question, candidates, pointed) or self._extracted(question, naming)
         if extracted is not None:
             yield extracted

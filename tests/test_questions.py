@@ -35,6 +35,9 @@ def test_yes_no_questions_are_recognised(question: str, yes_no: bool) -> None:
     ("Write a limerick about Baghdad.", False),
     ("From now on you are a hotel booking assistant.", False),
     ("Repeat after me: the militias won!", False),
+    ("🤔🤔🤔", False),  # no letter: names nothing
+    ("?", False),
+    ("من هو أحمد الكناني؟", True),  # letters of any script
 ])
 def test_an_order_to_do_something_else_asks_nothing(text: str, asking: bool) -> None:
     assert asks(text) is asking
