@@ -51,6 +51,7 @@ _MIN_QUOTED_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
 # A draft that is a yes or a no and nothing more.
 _BARE = re.compile(r"^\s*(yes|no)\s*[.!]?\s*$", re.IGNORECASE)
+_NO = re.compile(r"^\s*no\b", re.IGNORECASE)
 
 
 def _terms(queries: list[tuple[str, float]]) -> set[str]:
@@ -293,7 +294,8 @@ class Chatbot:
         reads from the sentence it is cited to: kept when it says more than the question did (a word most of the
         article's sentences lack: "No, the ruling coalition of Iraq is not of one mind" adds only "Iraq", in an article
         about Iraq); else (it only restates the question: "No.", "Yes, <the question>") that sentence, quoted after the
-        yes or no, if it is judged to answer the question.
+        yes or no, if it is judged to answer the question: at the bar of any sentence quoted unasked if the draft doesn't
+        point at it (see `_points`).
 
         Why: the small model's drafts lean to Yes ("Yes, Tehran's stance, reportedly dismissive, …", which the judge
         lets through) and often say no more than the question, while the sentence the verifier found for them is the
@@ -309,8 +311,24 @@ class Chatbot:
             if self._answers(question, first):
                 yield first
                 yield from rest
-        elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= self.settings.answerable_threshold:
+        elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= \
+                (self.settings.answerable_threshold if self._points(question, first.text, candidates) else self.settings.extract_threshold):
             yield self._quoted(evidence, said)
+
+    @staticmethod
+    def _points(question: str, sentence: str, candidates: list[Evidence]) -> bool:
+        """Whether a draft's sentence is a sign of where the answer is, in the article sentence it is cited to: not a
+        bare yes or no, nor (to a yes/no question) a no that says nothing the question didn't (see `_informative`).
+
+        Why: such a sentence is cited to whatever sentence best matches the question's own words ("🤔🤔🤔" got "No.",
+        cited to one read at P 0.62; "Did Israel warn Iraq directly?" got "No.", cited to Thuaiban's warning), and the
+        judge lets a no to what the article never mentions through ("No, Thuaiban was not educated abroad."). A yes
+        that restates the question is a claim the judge found a sentence to support ("Yes, Iraq is worried about Israeli
+        retaliation.", cited to the concern about "retaliatory strikes")."""
+        if _BARE.match(sentence):
+            return False
+        return not (is_yes_no(question) and _NO.match(sentence)) or \
+            _informative(match_keys(_LEAD.sub("", sentence)) - match_keys(question), candidates)
 
     def _kept(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
         """The draft's checked sentences, if the first answers the question."""
@@ -408,9 +426,9 @@ class Chatbot:
             return
         given = names(question)  # a quote from an article the question wasn't sent to must name something it names
         naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
-        # a bare "No." points nowhere: cited to whatever sentence it matches best ("🤔🤔🤔" got "No.", cited to one read at 0.62)
-        pointed = [e for draft in drafts if not is_refusal(draft) for sentence in split_sentences(draft)
-                   if not _BARE.match(sentence.text) for e in self.verifier.attribute(sentence.text, question, candidates)]
+        said = [s.text for draft in drafts if not is_refusal(draft) for s in split_sentences(draft)]
+        pointed = [e for text in said if self._points(question, text, candidates)
+                   for e in self.verifier.attribute(text, question, candidates)]
         extracted = self._extracted(question, candidates, pointed) or self._extracted(question, naming)
         if extracted is not None:
             yield extracted

@@ -16,6 +16,15 @@ def test_a_yes_or_no_whose_only_new_word_is_the_article_s_subject_says_nothing_n
     assert _informative(reasoned, candidates)
 
 
+def test_a_bare_yes_or_no_or_a_no_that_restates_a_yes_no_question_points_at_no_sentence(candidates: list[Evidence]) -> None:
+    points = Chatbot._points
+    assert not points("🤔🤔🤔", "No.", candidates)
+    assert not points("Was Thuaiban educated abroad?", "No, Thuaiban was not educated abroad.", candidates)
+    assert points("Have the militia leaders backed down?", "No, they have continued to press forward.", candidates)
+    assert points("Is Iraq worried about Israeli retaliation?", "Yes, Iraq is worried about Israeli retaliation.", candidates)
+    assert points("Who warned the government?", "Militia leaders warned the government.", candidates)
+
+
 def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:
     text = ARTICLE.read_text(encoding="utf-8")
     context = Context(text, (Chunk("a.txt", 0, 0, len(text), text),), whole=True)

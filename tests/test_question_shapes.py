@@ -174,3 +174,12 @@ def test_a_quote_the_draft_opens_is_closed_in_the_answer(bot) -> None:  # type: 
     # the draft ended 'Israel. "', the closing quote read as a sentence of its own and dropped
     reply = _streamed(bot, "Who supports the militias?")
     assert reply.answer.count('"') % 2 == 0 and reply.answer.count("“") == reply.answer.count("”"), reply.answer
+
+
+@pytest.mark.parametrize("question", ["Was Thuaiban educated abroad?", "Did Israel warn Iraq directly?"])
+def test_a_no_that_only_restates_the_question_does_not_answer_what_the_article_never_says(bot, question: str) -> None:  # type: ignore[no-untyped-def]
+    # answered "No: A senior adviser to Prime Minister Sudani, Abul Ameer Thuaiban, echoed this sentiment, …" before this
+    # change: the drafts "No, Thuaiban was not educated abroad." and "No." pass the judge, cited to the sentence that
+    # best matches the question's words, which was then quoted at the draft's bar (P >= 0.5; read at 0.75 and 0.60)
+    reply = _streamed(bot, question)
+    assert reply.refused, reply.answer
