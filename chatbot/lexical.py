@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "names", "capitalised_keys", "full_names", "Names",
+__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "durations", "names", "capitalised_keys", "full_names", "Names",
            "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
@@ -69,6 +69,14 @@ def numbers(text: str) -> set[str]:
     found = set(re.findall(r"\d+(?:[.,]\d+)*", text))
     found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS and w not in ("once", "first", "second")}
     return found
+
+
+_DURATION = re.compile(r"\b(second|minute|hour|day|week|month|year|decade|centur)(?:s|ies|y)?\b", re.IGNORECASE)
+
+
+def durations(text: str) -> set[str]:
+    """The units of time a text measures in ("for several years" → {"year"}), which a claim can invent without a number."""
+    return {unit.lower() for unit in _DURATION.findall(text)}
 
 
 def names(text: str) -> set[str]:

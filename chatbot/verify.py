@@ -23,6 +23,7 @@ from chatbot.lexical import (
     Names,
     capitalised_keys,
     content_terms,
+    durations,
     full_names,
     is_short,
     match_keys,
@@ -359,13 +360,15 @@ class Verifier:
     @staticmethod
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                            before: str = "") -> bool:
-        """Numbers and names of the claim occur in the evidence or question, and so do half of its new words (all but a few);
-        a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
+        """Numbers, units of time and names of the claim occur in the evidence or question, and so do half of its new words
+        (all but a few); a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
         and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it; a name
         the evidence gives by its last word is named in full."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
+        if not durations(claim) <= durations(passage) | durations(question):
+            return False  # a span of time the evidence doesn't give ("Thuaiban has held the position … for several years")
         if not _named(names(claim), people.named_in(passage) | match_keys(question)):
             return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
         if not _people_named(claim, people, f"{before} {passage}"):

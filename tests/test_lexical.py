@@ -1,4 +1,4 @@
-from chatbot.lexical import content_terms, full_names, match_keys, numbers
+from chatbot.lexical import content_terms, durations, full_names, match_keys, numbers
 
 
 def test_content_terms_drop_stopwords_and_fold_forms() -> None:
@@ -10,6 +10,11 @@ def test_content_terms_drop_stopwords_and_fold_forms() -> None:
 
 def test_numbers_read_digits_and_small_number_words() -> None:
     assert numbers("two missions in 2024 and 3.5 million") == {"2", "2024", "3.5"}
+
+
+def test_durations_read_units_of_time_in_any_number() -> None:
+    assert durations("for several years, a decade and three months") == {"year", "decade", "month"}
+    assert durations("today's daily talks") == set()
 
 
 def test_full_names_are_the_people_and_groups_named_in_several_words_not_places_or_headline_words() -> None:

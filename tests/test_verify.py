@@ -65,6 +65,8 @@ def test_invented_numbers_and_words_are_not_grounded(candidates: list[Evidence])
     evidence = verifier.attribute(claim, question, candidates)
     assert not verifier.lexically_grounded(claim, question, evidence)
     assert list(verifier.check("The militias use drones and rockets.", "What weapons do the militias use?", candidates)) == []
+    claim = "Thuaiban has held the position of senior adviser to Prime Minister Sudani for several years."
+    assert not verifier.lexically_grounded(claim, "How long has he held that job?", verifier.attribute(claim, "", candidates))
 
 
 def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
