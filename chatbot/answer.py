@@ -65,6 +65,12 @@ def _informative(keys: set[str], sentences: list[Evidence]) -> bool:
     return any(2 * sum(k in s for s in sentence_keys) < len(sentence_keys) for k in keys)
 
 
+def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
+    """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
+    sentences lack (see `_informative`)."""
+    return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
+
+
 def load_prompts() -> dict[str, str]:
     """The prompt templates shipped as package data (prompts.yaml)."""
     return dict(yaml.safe_load(resources.files("chatbot").joinpath("prompts.yaml").read_text(encoding="utf-8")))
@@ -307,7 +313,7 @@ class Chatbot:
         said = lead.group().strip(" ,.:;!").capitalize() if lead else ""
         if not lead or said != self._yes_or_no(question, evidence.span.text):
             return
-        if _informative(match_keys(first.text[lead.end():]) - match_keys(question), candidates):
+        if _says_more(question, first.text, candidates):
             if self._answers(question, first):
                 yield first
                 yield from rest
@@ -318,7 +324,7 @@ class Chatbot:
     @staticmethod
     def _points(question: str, sentence: str, candidates: list[Evidence]) -> bool:
         """Whether a draft's sentence is a sign of where the answer is, in the article sentence it is cited to: not a
-        bare yes or no, nor (to a yes/no question) a no that says nothing the question didn't (see `_informative`).
+        bare yes or no, nor (to a yes/no question) a no that says nothing the question didn't (see `_says_more`).
 
         Why: such a sentence is cited to whatever sentence best matches the question's own words ("🤔🤔🤔" got "No.",
         cited to one read at P 0.62; "Did Israel warn Iraq directly?" got "No.", cited to Thuaiban's warning), and the
@@ -327,8 +333,7 @@ class Chatbot:
         retaliation.", cited to the concern about "retaliatory strikes")."""
         if _BARE.match(sentence):
             return False
-        return not (is_yes_no(question) and _NO.match(sentence)) or \
-            _informative(match_keys(_LEAD.sub("", sentence)) - match_keys(question), candidates)
+        return not (is_yes_no(question) and _NO.match(sentence)) or _says_more(question, sentence, candidates)
 
     def _kept(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
         """The draft's checked sentences, if the first answers the question."""
