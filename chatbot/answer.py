@@ -31,7 +31,7 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import content_terms, full_names, is_short, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
-from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, named, needs_context, question_parts
+from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -146,6 +146,9 @@ class Chatbot:
         history: list[Message] = state["history"]
         if not any(m["role"] == "user" for m in history) or not needs_context(state["question"]):
             return str(state["question"])
+        last = history[-1]["content"] if history[-1]["role"] == "assistant" and not is_refusal(history[-1]["content"]) else ""
+        if (resolved := picked(state["question"], listed(clean_draft(last)))) is not None:
+            return resolved  # "What is the second one's job?" after "Ahmed Kenani and Abul Ameer Thuaiban."
         context = self.router.route(state["scope"], state["earlier"], terms=_terms(self._earlier_queries(history)))
         person = self._person(context, state["question"], history)
         if person is not None and (resolved := named(state["question"], person)) is not None:

@@ -11,7 +11,7 @@ import re
 
 from chatbot.lexical import STOPWORDS, content_terms
 
-__all__ = ["PRONOUN", "asks", "is_summary", "is_yes_no", "named", "needs_context", "question_parts"]
+__all__ = ["PRONOUN", "asks", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked", "question_parts"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -19,6 +19,13 @@ _PERSON = re.compile(r"\b(he|him|his|she|her)\b(?=(\W+\w+)?)", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
 _AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n['’]t)?"
+# "the first one", "the second one's", "the last one", "the latter's", "Who is the former?": one item of a list the last
+# answer gave. "the former" and "the latter" only possessive or closing the clause: before a word they may be an
+# adjective ("What did the former prime minister say?").
+_ORDINAL = re.compile(r"\b(the\s+(?:(first|second|third|last)\s+one|(former|latter)))(['’]s)?\b", re.IGNORECASE)
+# A list of names in a text: "Kataib Hezbollah and Nujaba", "The U.S. and Iran", "Gaza, the West Bank and Lebanon".
+_ITEM = r"(?:[Tt]he\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
+_LIST = re.compile(rf"({_ITEM}(?:,\s*{_ITEM})*),?\s+and\s+({_ITEM})")
 # A yes/no question opens with an auxiliary verb, at its start or after a lead-in clause
 # ("Iraq sent three missions to Tehran — did any of them work?", "Now that …, is Iraq safe?").
 _YES_NO = re.compile(rf"(?:^|[,;:—–-]\s*)(?:and\s+|so\s+|but\s+)?{_AUXILIARY}\s+(?!you\b)\w", re.IGNORECASE)
@@ -66,6 +73,39 @@ def named(question: str, person: str) -> str | None:
             or not content_terms(rest):
         return None
     return _PERSON.sub(written, question)
+
+
+def listed(text: str) -> list[str]:
+    """The names the first list of `text` gives, in order ("Ahmed Kenani and Abul Ameer Thuaiban [1]." → both); [] for none."""
+    found = _LIST.search(text)
+    if found is None:
+        return []
+    items = [*re.split(r",\s*", found.group(1)), found.group(2)]
+    return [re.sub(r"^The\s", "the ", item if re.search(r"\b[A-Z]\.$", item) else item.rstrip(".")) for item in items]
+
+
+def picked(question: str, items: list[str]) -> str | None:
+    """The follow-up with its "the first one", "the second one", "the last one", "the former" or "the latter" written as
+    that item of `items`, the list the last answer gave ("What is the second one's job?" → "What is Abul Ameer Thuaiban's
+    job?"); None when it points back in any other way too, or at an item the list doesn't have.
+
+    Why: the small model's rewrite leaves "the second one" as it is, and the draft then answers about whichever the chat
+    named last, or refuses; which item is meant needs no model."""
+    matches = [m for m in _ORDINAL.finditer(question)
+               if m.group(2) or m.group(4) or re.match(r"\s*(?:[?,.;:!]|$)", question[m.end():])]
+    if len(matches) != 1 or len(items) < 2:
+        return None
+    match = matches[0]
+    word = (match.group(2) or match.group(3)).lower()
+    if word in ("former", "latter") and len(items) != 2:
+        return None
+    index = {"first": 0, "former": 0, "second": 1, "third": 2}.get(word, len(items) - 1)
+    if index >= len(items):
+        return None
+    rest = question[:match.start()] + " " + question[match.end():]
+    if PRONOUN.search(rest) or _POINTER.search(rest) or _ELLIPSIS.match(question):
+        return None
+    return question[:match.start()] + items[index] + ("'s" if match.group(4) else "") + question[match.end():]
 
 
 def asks(question: str) -> bool:

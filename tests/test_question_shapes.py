@@ -127,6 +127,15 @@ def test_a_follow_up_s_he_is_the_one_person_the_last_exchange_names(bot, asked: 
     assert bot.ask(follow_up, history).standalone_question == standalone
 
 
+def test_a_follow_up_s_second_one_is_the_second_name_the_last_answer_lists(bot) -> None:  # type: ignore[no-untyped-def]
+    # the model's rewrite kept "the second one", and the draft refused: "The article doesn't say."
+    history = [{"role": "user", "content": "Which two Iraqi politicians does the article quote?"},
+               {"role": "assistant", "content": "Ahmed Kenani and Abul Ameer Thuaiban [1][2]."}]
+    reply = _streamed(bot, "What is the second one's job?", history)
+    assert reply.standalone_question == "What is Abul Ameer Thuaiban's job?"
+    assert _correct(reply, [["advis*"]]) and reply.citations, reply.answer
+
+
 @pytest.mark.parametrize(("question", "history"), [
     ("Who is Mohammed Shia Al-Sudani's adviser?", []),
     ("Who is his adviser?", [{"role": "user", "content": "What is the prime minister's name?"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import asks, is_summary, is_yes_no, named, needs_context, question_parts
+from chatbot.questions import asks, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -83,6 +83,34 @@ def test_follow_ups_that_name_their_subject_are_asked_as_they_stand(question: st
 def test_a_follow_up_s_pronoun_for_one_person_is_written_as_the_person(question: str, resolved: str | None) -> None:
     assert named(question, "Ahmed Kenani") == resolved
     assert named("What is his job?", "Kenani") == "What is Kenani's job?"
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("Ahmed Kenani and Abul Ameer Thuaiban [1].", ["Ahmed Kenani", "Abul Ameer Thuaiban"]),
+    ("The militias named are Kataib Hezbollah and Nujaba.", ["Kataib Hezbollah", "Nujaba"]),
+    ("The U.S. and Iran.", ["the U.S.", "Iran"]),  # an initial's stop is the name's
+    ("Gaza, the West Bank and Lebanon.", ["Gaza", "the West Bank", "Lebanon"]),
+    ("Ahmed Kenani is a Shiite lawmaker.", []),
+])
+def test_the_names_an_answer_lists_are_read_in_order(text: str, items: list[str]) -> None:
+    assert listed(text) == items
+
+
+@pytest.mark.parametrize(("question", "resolved"), [
+    ("What is the second one's job?", "What is Abul Ameer Thuaiban's job?"),
+    ("Is the first one Sunni or Shiite?", "Is Ahmed Kenani Sunni or Shiite?"),
+    ("What does the last one want?", "What does Abul Ameer Thuaiban want?"),
+    ("What have the former's allies said?", "What have Ahmed Kenani's allies said?"),
+    ("Who is the latter?", "Who is Abul Ameer Thuaiban?"),
+    ("What did the former prime minister say?", None),  # "former" as an adjective
+    ("Which militia was the first to strike?", None),  # no "one": not a pointer
+    ("What did the third one say?", None),  # the list has two
+    ("What did the first one tell them?", None),  # "them" points back too
+    ("And the second one?", None),  # so does "And …?"
+])
+def test_a_follow_up_s_first_or_second_one_is_written_as_that_item_of_the_list(question: str, resolved: str | None) -> None:
+    assert picked(question, ["Ahmed Kenani", "Abul Ameer Thuaiban"]) == resolved
+    assert picked("Who is the latter?", ["Gaza", "the West Bank", "Lebanon"]) is None  # "latter" of three is no one
 
 
 @pytest.mark.parametrize(("question", "summary"), [
