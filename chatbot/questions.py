@@ -19,10 +19,12 @@ _PERSON = re.compile(r"\b(he|him|his|she|her)\b(?=(\W+\w+)?)", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\W*(?:and|but|so|then|also|what about|how about)\b", re.IGNORECASE)
 _POINTER = re.compile(r"\b(?:one|ones|former|latter|same|other|both|either|neither|there|then)\b", re.IGNORECASE)
 _AUXILIARY = r"(?:is|are|was|were|am|do|does|did|has|have|had|can|could|will|would|should|shall|may|might|must)(?:n['’]t)?"
-# "the first one", "the second one's", "the last one", "the latter's", "Who is the former?": one item of a list the last
-# answer gave. "the former" and "the latter" only possessive or closing the clause: before a word they may be an
-# adjective ("What did the former prime minister say?").
+# "the first one", "the second one's", "the last one", "the latter's", "Who is the former?", "What did the latter warn
+# about?": one item of a list the last answer gave. Before a word, "the former" is mostly an adjective ("What did the
+# former prime minister say?"), and "the latter" only before a part of a span of time ("the latter half").
 _ORDINAL = re.compile(r"\b(the\s+(?:(first|second|third|last)\s+one|(former|latter)))(['’]s)?\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[?,.;:!]|$)")
+_LATTER_ADJECTIVE = re.compile(r"\s+(?:part|half|stages?|years?|months?|weeks?|days?|period|case|point)\b", re.IGNORECASE)
 # A list of names in a text: "Kataib Hezbollah and Nujaba", "The U.S. and Iran", "Gaza, the West Bank and Lebanon".
 _ITEM = r"(?:[Tt]he\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
 _LIST = re.compile(rf"({_ITEM}(?:,\s*{_ITEM})*),?\s+and\s+({_ITEM})")
@@ -91,8 +93,8 @@ def picked(question: str, items: list[str]) -> str | None:
 
     Why: the small model's rewrite leaves "the second one" as it is, and the draft then answers about whichever the chat
     named last, or refuses; which item is meant needs no model."""
-    matches = [m for m in _ORDINAL.finditer(question)
-               if m.group(2) or m.group(4) or re.match(r"\s*(?:[?,.;:!]|$)", question[m.end():])]
+    matches = [m for m in _ORDINAL.finditer(question) if m.group(2) or m.group(4) or _CLAUSE_END.match(question[m.end():])
+               or (m.group(3).lower() == "latter" and not _LATTER_ADJECTIVE.match(question[m.end():]))]
     if len(matches) != 1 or len(items) < 2:
         return None
     match = matches[0]

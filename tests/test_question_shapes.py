@@ -127,13 +127,19 @@ def test_a_follow_up_s_he_is_the_one_person_the_last_exchange_names(bot, asked: 
     assert bot.ask(follow_up, history).standalone_question == standalone
 
 
-def test_a_follow_up_s_second_one_is_the_second_name_the_last_answer_lists(bot) -> None:  # type: ignore[no-untyped-def]
-    # the model's rewrite kept "the second one", and the draft refused: "The article doesn't say."
+@pytest.mark.parametrize(("follow_up", "standalone", "keywords"), [
+    ("What is the second one's job?", "What is Abul Ameer Thuaiban's job?", [["advis*"]]),
+    ("What did the latter warn about?", "What did Abul Ameer Thuaiban warn about?", [["disast*"]]),
+])
+def test_a_follow_up_s_second_one_is_the_second_name_the_last_answer_lists(bot, follow_up: str, standalone: str,  # type: ignore[no-untyped-def]
+                                                                           keywords: list[list[str]]) -> None:
+    # the model's rewrite kept "the second one" ("the latter"), and the draft refused ("The article doesn't say.") or
+    # answered with the coalition's fear
     history = [{"role": "user", "content": "Which two Iraqi politicians does the article quote?"},
                {"role": "assistant", "content": "Ahmed Kenani and Abul Ameer Thuaiban [1][2]."}]
-    reply = _streamed(bot, "What is the second one's job?", history)
-    assert reply.standalone_question == "What is Abul Ameer Thuaiban's job?"
-    assert _correct(reply, [["advis*"]]) and reply.citations, reply.answer
+    reply = _streamed(bot, follow_up, history)
+    assert reply.standalone_question == standalone
+    assert _correct(reply, keywords) and reply.citations, reply.answer
 
 
 @pytest.mark.parametrize(("question", "history"), [

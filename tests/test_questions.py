@@ -102,6 +102,8 @@ def test_the_names_an_answer_lists_are_read_in_order(text: str, items: list[str]
     ("What does the last one want?", "What does Abul Ameer Thuaiban want?"),
     ("What have the former's allies said?", "What have Ahmed Kenani's allies said?"),
     ("Who is the latter?", "Who is Abul Ameer Thuaiban?"),
+    ("What did the latter warn about?", "What did Abul Ameer Thuaiban warn about?"),
+    ("What did the latter half of the article say?", None),  # a part of a span, not a pointer
     ("What did the former prime minister say?", None),  # "former" as an adjective
     ("Which militia was the first to strike?", None),  # no "one": not a pointer
     ("What did the third one say?", None),  # the list has two
