@@ -46,6 +46,12 @@ _OF_THE_ARTICLE = re.compile(r"\b(?:article|story|piece|report|text|news|short|b
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 
 
+def _points_back(text: str, question: str) -> bool:
+    """Whether `text` (the follow-up `question`, or what is left of it once one pointer is resolved) points back: a
+    pronoun, a pointer ("one", "there", "the other"), or the question opens "And …?"."""
+    return bool(PRONOUN.search(text) or _POINTER.search(text) or _ELLIPSIS.match(question))
+
+
 def needs_context(question: str) -> bool:
     """True when a follow-up can't be understood alone: it points back ("he", "that", "the first one", "and …?") or
     names too little.
@@ -53,7 +59,7 @@ def needs_context(question: str) -> bool:
     Why: rewriting a follow-up costs a model call (~1–2 s on 2 cores); one that names its subject
     ("What is Thuaiban's date of birth?") is answered as it stands.
     """
-    return bool(PRONOUN.search(question) or _POINTER.search(question) or _ELLIPSIS.match(question)) or len(content_terms(question)) < 3
+    return _points_back(question, question) or len(content_terms(question)) < 3
 
 
 def named(question: str, person: str) -> str | None:
@@ -71,7 +77,7 @@ def named(question: str, person: str) -> str | None:
         return f"{person}'s" if whose else person
 
     rest = _PERSON.sub(" ", question)
-    if len(_PERSON.findall(question)) != 1 or PRONOUN.search(rest) or _POINTER.search(rest) or _ELLIPSIS.match(question) \
+    if len(_PERSON.findall(question)) != 1 or _points_back(rest, question) \
             or not content_terms(rest):
         return None
     return _PERSON.sub(written, question)
@@ -105,7 +111,7 @@ def picked(question: str, items: list[str]) -> str | None:
     if index >= len(items):
         return None
     rest = question[:match.start()] + " " + question[match.end():]
-    if PRONOUN.search(rest) or _POINTER.search(rest) or _ELLIPSIS.match(question):
+    if _points_back(rest, question):
         return None
     return question[:match.start()] + items[index] + ("'s" if match.group(4) else "") + question[match.end():]
 
