@@ -31,7 +31,7 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import content_terms, full_names, is_short, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
-from chatbot.questions import PRONOUN, asks, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
+from chatbot.questions import PRONOUN, asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -160,9 +160,12 @@ class Chatbot:
         rewrite = generate(self.model, [self._rewrite_system(context), HumanMessage(prompt)], 40, "\n\nConversation so far:")
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
-        # A rewrite must keep what the follow-up asks about ("date of birth"); small models sometimes
-        # replace the question with the previous one, and then the follow-up itself is safer.
-        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not match_keys(state["question"]) <= match_keys(rewrite):
+        # A rewrite must keep what the follow-up asks about ("date of birth"), and a question must stay one; small models
+        # sometimes replace the question with the previous one, or answer it ("What would they prefer the militias do?"
+        # → "Some coalition members prefer the militias to relocate …", which the draft then refuses), and then the
+        # follow-up itself, read after the recent turns, is safer.
+        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not match_keys(state["question"]) <= match_keys(rewrite) \
+                or (is_question(state["question"]) and not is_question(rewrite)):
             return str(state["question"])
         return rewrite
 

@@ -11,7 +11,7 @@ import re
 
 from chatbot.lexical import STOPWORDS, content_terms
 
-__all__ = ["PRONOUN", "asks", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked", "question_parts"]
+__all__ = ["PRONOUN", "asks", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked", "question_parts"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -127,6 +127,15 @@ def asks(question: str) -> bool:
     if not re.search(r"[^\W\d_]", question):
         return False  # no letter in any script ("🤔🤔🤔", "?"): names nothing an article could tell
     return bool(_ASKS.search(question)) or not question.rstrip().endswith((".", "!"))
+
+
+def is_question(text: str) -> bool:
+    """True for a text written as a question: it ends with "?" or opens with a question word or an auxiliary verb.
+
+    Why: a small model asked to rewrite a follow-up sometimes answers it instead ("What would they prefer the militias
+    do?" → "Some coalition members prefer the militias to relocate …"), and a statement asked as the question is refused.
+    """
+    return text.rstrip().endswith("?") or bool(re.match(rf"\W*{_WH_OR_AUX}", text, re.IGNORECASE))
 
 
 def is_summary(question: str) -> bool:

@@ -142,6 +142,21 @@ def test_a_follow_up_s_second_one_is_the_second_name_the_last_answer_lists(bot, 
     assert _correct(reply, keywords) and reply.citations, reply.answer
 
 
+@pytest.mark.parametrize(("asked", "answered", "follow_up", "keywords"), [
+    ("What are some coalition members afraid of?",
+     "Some coalition members fear that Iraq could face severe consequences from Israel if these attacks persist [1].",
+     "What would they prefer the militias do?", [["relocat*", "move*"], ["gaza", "lebanon", "combat zone*"]]),
+])
+def test_a_follow_up_whose_rewrite_answers_it_is_asked_as_it_came(bot, asked: str, answered: str,  # type: ignore[no-untyped-def]
+                                                                  follow_up: str, keywords: list[list[str]]) -> None:
+    # the model's rewrite was the answer, not a question ("Some coalition members prefer the militias to relocate …"),
+    # and the draft for that statement refused
+    history = [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
+    reply = _streamed(bot, follow_up, history)
+    assert reply.standalone_question.endswith("?"), reply.standalone_question
+    assert _correct(reply, keywords) and reply.citations, reply.answer
+
+
 @pytest.mark.parametrize(("question", "history"), [
     ("Who is Mohammed Shia Al-Sudani's adviser?", []),
     ("Who is his adviser?", [{"role": "user", "content": "What is the prime minister's name?"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import asks, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
+from chatbot.questions import asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -131,3 +131,15 @@ def test_a_follow_up_s_first_or_second_one_is_written_as_that_item_of_the_list(q
 ])
 def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(question: str, summary: bool) -> None:
     assert is_summary(question) is summary
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("What did Abul Ameer Thuaiban warn about?", True),
+    ("Did the missions to Tehran work", True),  # no question mark, still a question
+    ("  who backs the militias", True),
+    ("Tell me more about him?", True),
+    ("Some coalition members prefer the militias to relocate to Gaza or Lebanon.", False),
+    ("Washington committed to diplomatic efforts to help reduce further escalation.", False),
+])
+def test_a_rewrite_that_answers_instead_of_asking_is_told_from_a_question(text: str, question: bool) -> None:
+    assert is_question(text) is question
