@@ -298,8 +298,12 @@ class Chatbot:
         if self.answer_probability(question, sentence.text, keep=False) >= bar:
             return True
         # a reply of a few words reads as no answer alone ("Abul Ameer Thuaiban": P 0.18 for "Who is Mohammed Shia
-        # Al-Sudani's adviser?"); the judge found it to be the answer in its sentence, so it answers if that sentence does
-        return is_short(sentence.text) and self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar
+        # Al-Sudani's adviser?"); the judge found it to be the answer in its sentence ('The answer to "…" is: …', at the
+        # short reply's lower bar), so it answers if the judge was sure of that at the full bar ("Who advises Mohammed Shia
+        # Al-Sudani?": judge 0.71, while its sentence reads at P 0.36), or if that sentence is read to answer
+        return is_short(sentence.text) and (
+            self.verifier.judge_claim(sentence.text, question, sentence.evidence) >= self.settings.support_threshold
+            or self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar)
 
     def _settled(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """A yes/no question's reply from the draft's checked sentences, if the first leads with the yes or no the model

@@ -159,6 +159,9 @@ def test_a_follow_up_whose_rewrite_answers_it_is_asked_as_it_came(bot, asked: st
 
 @pytest.mark.parametrize(("question", "history"), [
     ("Who is Mohammed Shia Al-Sudani's adviser?", []),
+    # refused before 2026-12-07: the judge read 'The answer to "…" is: Abul Ameer Thuaiban' at 0.71, but the reply alone
+    # and the sentence naming him were each read to answer it at P < 0.5
+    ("Who advises Mohammed Shia Al-Sudani?", []),
     ("Who is his adviser?", [{"role": "user", "content": "What is the prime minister's name?"},
                              {"role": "assistant", "content": "The prime minister's name is Mohammed Shia Al-Sudani [1]."}]),
 ])
