@@ -54,6 +54,11 @@ _BARE = re.compile(r"^\s*(yes|no)\s*[.!]?\s*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*no\b", re.IGNORECASE)
 
 
+# Verbs that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?"): its rewrite may
+# word them otherwise.
+_LIGHT = match_keys("keep keeps kept going goes went get gets got make makes made happen happens happened carry carries carried")
+
+
 def _terms(queries: list[tuple[str, float]]) -> set[str]:
     """The content words of search queries, for routing."""
     return {term for query, _ in queries for term in content_terms(query)}
@@ -160,11 +165,13 @@ class Chatbot:
         rewrite = generate(self.model, [self._rewrite_system(context), HumanMessage(prompt)], 40, "\n\nConversation so far:")
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
-        # A rewrite must keep what the follow-up asks about ("date of birth"), and a question must stay one; small models
+        # A rewrite must keep what the follow-up asks about ("date of birth"; a light verb may be reworded: "Why do they keep
+        # doing it?" → "Why do the militias continue to launch attacks on Israel?"), and a question must stay one; small models
         # sometimes replace the question with the previous one, or answer it ("What would they prefer the militias do?"
         # → "Some coalition members prefer the militias to relocate …", which the draft then refuses), and then the
         # follow-up itself, read after the recent turns, is safer.
-        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not match_keys(state["question"]) <= match_keys(rewrite) \
+        asked = match_keys(state["question"]) - _LIGHT
+        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not asked <= match_keys(rewrite) \
                 or (is_question(state["question"]) and not is_question(rewrite)):
             return str(state["question"])
         return rewrite

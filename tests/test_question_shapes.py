@@ -97,6 +97,10 @@ def test_a_joined_question_the_article_answers_no_part_of_is_one_refusal(bot) ->
      "What did he say a war with Israel could be?", [["disast*"]]),
     ("Which country did Iraq turn to after Tehran?", "Iraq reached out to the United States [1].",
      "How did that country respond?", [["understand*", "diplomat*"]]),
+    # before 2026-12-07 its rewrite "Why do the militias continue to launch attacks on Israel?" was dropped (no "keep"), and
+    # the follow-up, asked as it came, got "They are warning the Iraqi government against interference."
+    ("What are the militias doing?", "The militias are launching attacks on Israel [1].",
+     "Why do they keep doing it?", [["gaza", "lebanon", "campaign*"]]),
 ])
 def test_a_follow_up_about_the_previous_answer_is_understood(bot, asked: str, answered: str, follow_up: str,  # type: ignore[no-untyped-def]
                                                               keywords: list[list[str]]) -> None:
