@@ -309,7 +309,7 @@ class Chatbot:
         # short reply's lower bar), so it answers if the judge was sure of that at the full bar ("Who advises Mohammed Shia
         # Al-Sudani?": judge 0.71, while its sentence reads at P 0.36), or if that sentence is read to answer
         return is_short(sentence.text) and (
-            self.verifier.judge_claim(sentence.text, question, sentence.evidence) >= self.settings.support_threshold
+            sentence.support >= self.settings.support_threshold
             or self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar)
 
     def _settled(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:

@@ -98,10 +98,12 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Supported:
-    """An answer sentence kept, with the evidence it cites."""
+    """An answer sentence kept, with the evidence it cites and how surely the judge found it supported there (1.0 for
+    one copied from it, which the judge isn't asked about)."""
 
     text: str
     evidence: tuple[Evidence, ...]
+    support: float = 1.0
 
 
 # A claim whose every content word sits in a run of at least this many words copied from its evidence
@@ -388,7 +390,13 @@ class Verifier:
 
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                   before: str = "") -> bool:
-        """Grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
+        """Whether the claim is supported by the evidence (see `support`)."""
+        return self.support(claim, question, evidence, people, before) is not None
+
+    def support(self, claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
+                before: str = "") -> float | None:
+        """The judge's P that the evidence supports the claim (1.0 for a claim copied from it), or None unless it is
+        grounded in the evidence's words, and either copied from it or judged supported by it, and more surely so
         than the same claim with two of its parties swapped (see `swapped`) or with the passage's own doer of what it
         copies (see `substituted`).
 
@@ -397,17 +405,19 @@ class Verifier:
         than its own swap has them the wrong way round.
         """
         if not evidence or not self.lexically_grounded(claim, question, evidence, people, before):
-            return False
+            return None
         passage = " ".join(e.span.text for e in evidence)
         claim = people.shortened(claim, passage)  # whom it names, as the passage names them
         if copied(claim, evidence):
-            return True
+            return 1.0
         threshold = self._short_threshold if is_short(claim) else self._threshold
         probability = self.judge_claim(claim, question, evidence)
         if probability < threshold:
-            return False
+            return None
         rivals = (swapped(claim, passage), substituted(claim, passage))
-        return all(self.judge_claim(rival, question, evidence) < probability for rival in rivals if rival is not None)
+        if any(self.judge_claim(rival, question, evidence) >= probability for rival in rivals if rival is not None):
+            return None
+        return probability
 
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""
@@ -416,5 +426,5 @@ class Verifier:
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
             before = " ".join(preceding[e].span.text for e in evidence if e in preceding)
-            if self.supported(sentence.text, question, evidence, people, before):
-                yield Supported(sentence.text, evidence)
+            if (support := self.support(sentence.text, question, evidence, people, before)) is not None:
+                yield Supported(sentence.text, evidence, support)
