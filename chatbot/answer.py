@@ -29,7 +29,7 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import content_terms, full_names, is_short, match_keys, names, words
+from chatbot.lexical import capitalised_keys, content_terms, full_names, is_short, match_keys, names, words
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import PRONOUN, asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 from chatbot.reply import Citation, Reply
@@ -52,6 +52,9 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
 # A draft that is a yes or a no and nothing more.
 _BARE = re.compile(r"^\s*(yes|no)\s*[.!]?\s*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*no\b", re.IGNORECASE)
+# The start of a reply that makes the model say what the article does say, where it would say what it doesn't.
+_SAYS = "No, the article says"
+_THAT = re.compile(r"^that\s+", re.IGNORECASE)
 
 
 # Verbs that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?"): its rewrite may
@@ -513,7 +516,12 @@ class Chatbot:
         ("No." fits any sentence that doesn't say yes), or refuses one whose answer is a no the article shows but doesn't
         state ("Have the militia leaders backed down?"); made to go on after "No,", it writes the fact that settles it
         ("the militia leaders have continued to press forward"), which the verifier checks, or says the article doesn't
-        say. Only the embedded model can be made to go on from a start of its reply.
+        say. Where it says the article doesn't (its draft refused, or "No." went on "No, the article doesn't say."), it is
+        made to go on from "No, the article says", and writes what the article says instead ("Does Iraq have an embassy
+        relationship with Israel?": "Iraq does not have a formal diplomatic relationship with Israel"); kept only if it
+        speaks of what the question asks, not only of whom it names ("Did Israel warn Iraq directly?" got "Israel's
+        military campaigns in Gaza and Lebanon have left Iraq balancing …", which the checks let through as a no).
+        Only the embedded model can be made to go on from a start of its reply.
         """
         bare = _BARE.match(draft)
         if not is_yes_no(part) or not (bare or is_refusal(draft)) or not isinstance(self.model, ChatLocalLlama):
@@ -521,7 +529,11 @@ class Chatbot:
         started = time.perf_counter()
         lead = f"{bare.group(1).capitalize() if bare else 'No'},"
         messages = self._messages(state, None if first else part)
-        reason = str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
+        reason = "" if not bare else str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
+        if lead == "No," and is_refusal(reason):
+            said = _THAT.sub("", str(self.model.invoke([*messages, AIMessage(_SAYS)]).content).strip())
+            asked = match_keys(part) - capitalised_keys(part)  # what the question asks of whom it names
+            reason = said if match_keys(said) & asked else ""
         self._timed(state, "generate_s", started)
         return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
 

@@ -49,6 +49,8 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
 @pytest.mark.parametrize(("question", "keywords"), [
     ("Has Tehran been helpful in reining in the factions?", [_NO, ["dismiss*", "succeed*", "own decisions", "resist*"]]),
     ("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]]),  # refused before 0704081
+    # refused before the draft was made to go on from "No, the article says": its draft "No." went on "No, the article doesn't say."
+    ("Does Iraq have an embassy relationship with Israel?", [_NO, ["diplomatic"]]),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
