@@ -86,6 +86,7 @@ _MAX_UNSEEN_WORDS = 4
 
 
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
+_NO_THEN = re.compile(r"^\s*no\b[,.:;]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -383,8 +384,17 @@ class Verifier:
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
         """P(the evidence supports the claim); short claims and yes/no replies are put in the context of the question
-        (a "Yes, …" asserts what the question asks, not only what follows it)."""
+        (a "Yes, …" asserts what the question asks, not only what follows it), but a "No, …" that goes on to say what
+        is the case is judged on what it says.
+
+        Why: a no is settled apart, by reading the cited sentence for the question's yes or no (answer.py), while the
+        judge, asked whether "No, Iraq sent two diplomatic missions to Tehran." answers "Did Iraq send just one
+        mission to Tehran?", must see for itself that two is not one, and reads it at P 0.57 (the fact alone: 0.80).
+        """
         passage = " ".join(e.span.text for e in evidence)
+        said = _NO_THEN.sub("", claim)
+        if said != claim and not is_short(said):
+            return self._judge(passage, said[:1].upper() + said[1:])
         statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
         return self._judge(passage, statement)
 

@@ -51,6 +51,9 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     ("Does Baghdad maintain official diplomatic relations with the Israelis?", [_NO, ["ties", "relations"]]),  # refused before 0704081
     # refused before the draft was made to go on from "No, the article says": its draft "No." went on "No, the article doesn't say."
     ("Does Iraq have an embassy relationship with Israel?", [_NO, ["diplomatic"]]),
+    # refused before a "No, …" was judged on what it says: "No, Iraq sent two diplomatic missions to Tehran." read at 0.57
+    ("Did Iraq send just one mission to Tehran?", [_NO, ["two"]]),
+    ("Was it Iraq's foreign ministry that went to Tehran?", [_NO, ["security"]]),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
