@@ -472,7 +472,8 @@ class Chatbot:
         pieces: list[str] = []
         unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
         for i, part in enumerate(parts):
-            drafts = self._reasoned(state, part, clean_draft(state["draft"] if i == 0 else self._draft(state, part)), first=i == 0)
+            draft = clean_draft(state["draft"] if i == 0 else self._draft(state, part))
+            drafts = self._reasoned(state, part, draft, i == 0, candidates)
             answered = False
             for sentence in self._part(part, drafts, candidates, elsewhere, lede):
                 answered = True
@@ -507,24 +508,28 @@ class Chatbot:
         self._timed(state, "generate_s", started)
         return draft
 
-    def _reasoned(self, state: dict[str, Any], part: str, draft: str, first: bool) -> list[str]:
-        """The drafts to check in turn: a yes/no question's draft that is a bare "Yes." or "No.", or a refusal, first with
-        the reason the article gives, written by the model after its "Yes," or "No," (after "No," for a refusal), then as
-        it was (the reason may fail where the bare word, quoting the sentence it rests on, passes).
+    def _reasoned(self, state: dict[str, Any], part: str, draft: str, first: bool, candidates: list[Evidence]) -> list[str]:
+        """The drafts to check in turn: a yes/no question's draft that is a bare "Yes." or "No.", a no that only restates
+        the question, or a refusal, first with the reason the article gives, written by the model after its "Yes," or
+        "No," (after "No, the article says" for a refusal or a restated no), then as it was (the reason may fail where
+        the bare word, quoting the sentence it rests on, passes).
 
         Why: the small model often answers a yes/no question with the word alone, which can be checked against nothing
         ("No." fits any sentence that doesn't say yes), or refuses one whose answer is a no the article shows but doesn't
         state ("Have the militia leaders backed down?"); made to go on after "No,", it writes the fact that settles it
         ("the militia leaders have continued to press forward"), which the verifier checks, or says the article doesn't
-        say. Where it says the article doesn't (its draft refused, or "No." went on "No, the article doesn't say."), it is
-        made to go on from "No, the article says", and writes what the article says instead ("Does Iraq have an embassy
-        relationship with Israel?": "Iraq does not have a formal diplomatic relationship with Israel"); kept only if it
+        say. Where it says the article doesn't (its draft refused, or "No." went on "No, the article doesn't say."), or
+        says no more than the question ("No, the militias have not stopped their strikes.", whose cited sentence reads
+        as no answer), it is made to go on from "No, the article says", and writes what the article says instead ("Does
+        Iraq have an embassy relationship with Israel?": "Iraq does not have a formal diplomatic relationship with
+        Israel"; "… have continued to press forward with their attacks"); kept only if it
         speaks of what the question asks, not only of whom it names ("Did Israel warn Iraq directly?" got "Israel's
         military campaigns in Gaza and Lebanon have left Iraq balancing …", which the checks let through as a no).
         Only the embedded model can be made to go on from a start of its reply.
         """
         bare = _BARE.match(draft)
-        if not is_yes_no(part) or not (bare or is_refusal(draft)) or not isinstance(self.model, ChatLocalLlama):
+        restated = not bare and bool(_NO.match(draft)) and not _says_more(part, draft, candidates)
+        if not is_yes_no(part) or not (bare or restated or is_refusal(draft)) or not isinstance(self.model, ChatLocalLlama):
             return [draft]
         started = time.perf_counter()
         lead = f"{bare.group(1).capitalize() if bare else 'No'},"

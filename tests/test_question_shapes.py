@@ -54,6 +54,8 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # refused before a "No, …" was judged on what it says: "No, Iraq sent two diplomatic missions to Tehran." read at 0.57
     ("Did Iraq send just one mission to Tehran?", [_NO, ["two"]]),
     ("Was it Iraq's foreign ministry that went to Tehran?", [_NO, ["security"]]),
+    # refused before a no that only restates the question was made to go on from "No, the article says"
+    ("Have the militias stopped their strikes?", [_NO, ["continu*", "press*"]]),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
