@@ -515,16 +515,14 @@ class Chatbot:
         the bare word, quoting the sentence it rests on, passes).
 
         Why: the small model often answers a yes/no question with the word alone, which can be checked against nothing
-        ("No." fits any sentence that doesn't say yes), or refuses one whose answer is a no the article shows but doesn't
-        state ("Have the militia leaders backed down?"); made to go on after "No,", it writes the fact that settles it
-        ("the militia leaders have continued to press forward"), which the verifier checks, or says the article doesn't
-        say. Where it says the article doesn't (its draft refused, or "No." went on "No, the article doesn't say."), or
-        says no more than the question ("No, the militias have not stopped their strikes.", whose cited sentence reads
-        as no answer), it is made to go on from "No, the article says", and writes what the article says instead ("Does
-        Iraq have an embassy relationship with Israel?": "Iraq does not have a formal diplomatic relationship with
-        Israel"; "… have continued to press forward with their attacks"); kept only if it
-        speaks of what the question asks, not only of whom it names ("Did Israel warn Iraq directly?" got "Israel's
-        military campaigns in Gaza and Lebanon have left Iraq balancing …", which the checks let through as a no).
+        ("No." fits any sentence that doesn't say yes); made to go on after it, it writes the fact that settles it ("No,
+        the militia leaders have continued to press forward"), which the verifier checks. Where it goes on "No, the
+        article doesn't say.", refused, or wrote a no that says no more than the question ("No, the militias have not
+        stopped their strikes.", cited to a sentence that reads as no answer), it is made to go on from "No, the
+        article says" and writes what the article says instead ("Does Iraq have an embassy relationship with Israel?":
+        "Iraq does not have a formal diplomatic relationship with Israel"), kept only if it speaks of something the
+        question asks besides whom it names ("Did Israel warn Iraq directly?" got "Israel's military campaigns in Gaza
+        and Lebanon have left Iraq balancing …", nothing of warning, which the later checks let through as a no).
         Only the embedded model can be made to go on from a start of its reply.
         """
         bare = _BARE.match(draft)
