@@ -86,7 +86,8 @@ _MAX_UNSEEN_WORDS = 4
 
 
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
-_NO_THEN = re.compile(r"^\s*no\b[,.:;]?\s*", re.IGNORECASE)
+# A no, then what is the case ("No, Iraq sent two …"); not "No one …", a claim of its own.
+_NO_THEN = re.compile(r"^\s*no\s*[,.:;]\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

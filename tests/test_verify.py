@@ -242,3 +242,15 @@ def test_a_claim_may_give_in_full_a_name_its_evidence_shortens(candidates: list[
     assert [s.text for s in verifier.check(claim, question, candidates)] == [claim]
     other = claim.replace("Prime Minister Mohammed Shia Al-Sudani", "lawmaker Ahmed Kenani")
     assert list(verifier.check(other, question, candidates)) == []
+
+
+def test_a_no_that_goes_on_to_a_fact_is_judged_on_the_fact_and_a_no_one_claim_as_written(candidates: list[Evidence]) -> None:
+    judged: list[str] = []
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: judged.append(claim) or 1.0, threshold=0.5)
+    question = "Did Iraq send just one mission to Tehran?"
+    evidence = verifier.attribute("Iraq sent two diplomatic missions to Tehran.", question, candidates)
+    verifier.judge_claim("No, Iraq sent two diplomatic missions to Tehran.", question, evidence)
+    verifier.judge_claim("No one has claimed the attacks on Israel yet.", "Has anyone claimed the attacks?", evidence)
+    # the no is settled apart (answer.py); "No one …" is a claim of its own, not a no and its opposite "One …"
+    assert judged == ["Iraq sent two diplomatic missions to Tehran.",
+                      'The answer to "Has anyone claimed the attacks?" is: No one has claimed the attacks on Israel yet.']
