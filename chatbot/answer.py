@@ -29,7 +29,7 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import capitalised_keys, content_terms, full_names, is_short, match_keys, names, words
+from chatbot.lexical import capitalised_keys, content_terms, full_names, is_short, match_keys, names, upper_first, words
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import PRONOUN, asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
 from chatbot.reply import Citation, Reply
@@ -41,8 +41,9 @@ from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusa
 
 __all__ = ["Chatbot", "load_prompts"]
 
-# A reply's leading yes or no ("Yes, …", "No: …").
-_LEAD = re.compile(r"^\s*(?:yes|no)\b[,.:;!]?\s*(?=\S)", re.IGNORECASE)
+# A reply's leading yes or no ("Yes, …", "No: …", "No."), set off by a stop or alone: "No one has claimed the attacks."
+# opens with no answer, and dropping its "No" would say the opposite.
+_LEAD = re.compile(r"^\s*(?:yes|no)(?=\s*(?:[,.:;!]|$))\s*[,.:;!]?\s*(?=\S)", re.IGNORECASE)
 # Words that tie an article sentence to the one before it, dropped when the sentence is quoted alone.
 _CONNECTIVE = re.compile(r"^(?:however|nonetheless|nevertheless|moreover|meanwhile|furthermore|still|yet|also),\s+", re.IGNORECASE)
 # A line shorter than this is a label, not evidence; a sentence quoted as an answer is longer than a headline's words.
@@ -77,6 +78,11 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
     sentences lack (see `_informative`)."""
     return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
+
+
+def _without_lead(draft: str) -> str:
+    """A draft to a question that asked no yes or no, without the one it opened with ("Yes, Ahmed Kenani wants …")."""
+    return upper_first(_LEAD.sub("", draft))
 
 
 def load_prompts() -> dict[str, str]:
@@ -417,7 +423,7 @@ class Chatbot:
     def _quoted(evidence: Evidence, lead: str | None = None) -> Supported:
         """An article sentence quoted as the answer, after a yes/no question's "Yes" or "No"."""
         text = _CONNECTIVE.sub("", evidence.span.text)
-        text = text[:1].upper() + text[1:]
+        text = upper_first(text)
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
     def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence],
@@ -434,8 +440,7 @@ class Chatbot:
         """
         for draft in drafts:
             if not is_yes_no(question):
-                draft = _LEAD.sub("", draft)  # "Yes, Ahmed Kenani wants …" to a question that asked no yes or no
-                draft = draft[:1].upper() + draft[1:]
+                draft = _without_lead(draft)
             checked = self._checked(draft, question, candidates)
             first = next(checked, None)
             answered = False

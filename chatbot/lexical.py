@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["words", "content_terms", "match_keys", "is_short", "numbers", "durations", "names", "capitalised_keys", "full_names", "Names",
-           "STOPWORDS", "NEGATIONS"]
+__all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "durations", "names", "capitalised_keys",
+           "full_names", "Names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -39,6 +39,12 @@ def _stem(word: str) -> str:
             word = word[: -len(suffix)]
             break
     return word
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter upper-cased and the rest as written: a sentence start (`str.capitalize` would
+    lower "U.S." and every name after the first word)."""
+    return text[:1].upper() + text[1:]
 
 
 def words(text: str) -> list[str]:

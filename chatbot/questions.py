@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from chatbot.lexical import STOPWORDS, content_terms
+from chatbot.lexical import STOPWORDS, content_terms, upper_first
 
 __all__ = ["PRONOUN", "asks", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked", "question_parts"]
 
@@ -160,4 +160,4 @@ def question_parts(question: str) -> list[str]:
     pieces = [p.strip(" ,?") for p in _JOIN.split(question.strip())]
     if len(pieces) < 2 or any(len(content_terms(p)) < 2 for p in pieces[1:]):
         return [question.strip()]
-    return list(dict.fromkeys(p[:1].upper() + p[1:] + "?" for p in pieces))
+    return list(dict.fromkeys(upper_first(p) + "?" for p in pieces))

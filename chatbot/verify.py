@@ -29,6 +29,7 @@ from chatbot.lexical import (
     match_keys,
     names,
     numbers,
+    upper_first,
     words,
 )
 
@@ -77,7 +78,7 @@ def clean_draft(text: str) -> str:
     if _LIST_START.search(text):
         text = _LIST_NUMBER.sub(" ", text)
     text = _PREAMBLE.sub(lambda m: f"{m['yes_no']}, " if m["yes_no"] else "", " ".join(text.split()))  # keep a yes or no
-    return text[:1].upper() + text[1:]
+    return upper_first(text)
 
 
 # A claim may reword its evidence, but not bring in more than this many words found neither in the
@@ -207,7 +208,7 @@ def swapped(claim: str, passage: str) -> str | None:
     swap = claim[:a] + claim[c:d] + claim[b:c] + claim[a:b] + claim[d:]
     swap = re.sub(r"(?<=\S\s)The\b", "the", swap)
     swap = re.sub(r"(?<=s)['’]s\b", "'", re.sub(r"(?<=[^\Ws])'(?=\s)", "'s", swap))  # possessives: "militias'", "government's"
-    return swap[:1].upper() + swap[1:]
+    return upper_first(swap)
 
 
 # Words between a doer and what it does ("militias to relocate", "Iraq should relocate", "they have vowed").
@@ -293,7 +294,7 @@ def substituted(claim: str, passage: str) -> str | None:
         if doer is None or party & set(passage_keys[doer[0]:doer[1]]):
             continue  # no doer in the passage, or the same party
         replaced = claim[:start] + passage[passage_matches[doer[0]].start():passage_matches[doer[1] - 1].end()] + claim[end:]
-        return replaced[:1].upper() + replaced[1:]
+        return upper_first(replaced)
     return None
 
 
@@ -395,7 +396,7 @@ class Verifier:
         passage = " ".join(e.span.text for e in evidence)
         said = _NO_THEN.sub("", claim)
         if said != claim and not is_short(said):
-            return self._judge(passage, said[:1].upper() + said[1:])
+            return self._judge(passage, upper_first(said))
         statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
         return self._judge(passage, statement)
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative
+from chatbot.answer import Chatbot, _informative, _without_lead
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -23,6 +23,13 @@ def test_a_bare_yes_or_no_or_a_no_that_restates_a_yes_no_question_points_at_no_s
     assert points("Have the militia leaders backed down?", "No, they have continued to press forward.", candidates)
     assert points("Is Iraq worried about Israeli retaliation?", "Yes, Iraq is worried about Israeli retaliation.", candidates)
     assert points("Who warned the government?", "Militia leaders warned the government.", candidates)
+
+
+def test_a_yes_or_no_nobody_asked_for_is_dropped_but_a_no_one_is_kept() -> None:
+    assert _without_lead("Yes, Ahmed Kenani wants the militias to move to Gaza.") == "Ahmed Kenani wants the militias to move to Gaza."
+    assert _without_lead("no: the militias.") == "The militias."
+    assert _without_lead("No one has claimed the attacks.") == "No one has claimed the attacks."  # not "One has claimed …"
+    assert _without_lead("No group has claimed them.") == "No group has claimed them."
 
 
 def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:
