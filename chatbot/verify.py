@@ -85,6 +85,14 @@ def clean_draft(text: str) -> str:
 # evidence nor in the question (a translation, an opinion or an invented detail brings many).
 _MAX_UNSEEN_WORDS = 4
 
+# A claim that someone said something ("Israel said that Iraq is …") …
+_SPEAKS = re.compile(r"\b(?:sa(?:id|ys)|stated|told|claimed|announced|declared|argued|insisted|stressed|noted|added|explained|"
+                     r"reported|emphasi[sz]ed|warned)\b", re.IGNORECASE)
+# … needs evidence that reports words, a view or a stance: someone's, if not the claim's speaker's.
+_REPORTS = re.compile(r"\b(?:sa(?:id|ys?)|told|tell|according|warn\w*|emphasi[sz]\w*|stat(?:ed|es|ement)|vow\w*|echo\w*|"
+                      r"express\w*|stance|claim\w*|announc\w*|declar\w*|argu\w*|insist\w*|urg\w*|voic\w*|sentiment|views?|"
+                      r"fears?|believ\w*|prefer\w*|report\w*|sources?|officials?|spokes\w*)\b", re.IGNORECASE)
+
 
 _YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
 # A no, then what is the case ("No, Iraq sent two …"); not "No one …", a claim of its own.
@@ -368,7 +376,9 @@ class Verifier:
         """Numbers, units of time and names of the claim occur in the evidence or question, and so do half of its new words
         (all but a few); a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
         and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it; a name
-        the evidence gives by its last word is named in full."""
+        the evidence gives by its last word is named in full. A claim that someone said something must cite a sentence
+        that reports what someone said, thinks or holds: the judge reads "Israel said that <a sentence of the article>"
+        as supported by that sentence (P 0.73), while the article reports no word of Israel's."""
         passage = " ".join(e.span.text for e in evidence)
         if not numbers(claim) <= numbers(passage) | numbers(question):
             return False
@@ -378,6 +388,8 @@ class Verifier:
             return False  # a person, place or date the evidence doesn't name ("… went to Riyadh")
         if not _people_named(claim, people, f"{before} {passage}"):
             return False  # "Thuaiban warned …" of a sentence about what "some coalition members fear"
+        if _SPEAKS.search(claim) and not _REPORTS.search(passage):
+            return False  # "Israel said that Iraq is carefully navigating …" of the article's own words
         new = match_keys(_YES_NO.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
             return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))

@@ -220,6 +220,13 @@ def test_a_quote_the_draft_opens_is_closed_in_the_answer(bot) -> None:  # type: 
     assert reply.answer.count('"') % 2 == 0 and reply.answer.count("“") == reply.answer.count("”"), reply.answer
 
 
+def test_no_one_is_said_to_have_said_what_the_article_says_in_its_own_words(bot) -> None:  # type: ignore[no-untyped-def]
+    # before 2026-12-07: "Israel said that Iraq is carefully navigating its position amid rising regional tensions …",
+    # the article's first sentence put in Israel's mouth (judge P 0.73)
+    reply = _streamed(bot, "What did Israel say about Iraq?")
+    assert reply.refused, reply.answer
+
+
 @pytest.mark.parametrize("question", ["Was Thuaiban educated abroad?", "Did Israel warn Iraq directly?"])
 def test_a_no_that_only_restates_the_question_does_not_answer_what_the_article_never_says(bot, question: str) -> None:  # type: ignore[no-untyped-def]
     # answered "No: A senior adviser to Prime Minister Sudani, Abul Ameer Thuaiban, echoed this sentiment, …" before this

@@ -69,6 +69,19 @@ def test_invented_numbers_and_words_are_not_grounded(candidates: list[Evidence])
     assert not verifier.lexically_grounded(claim, "How long has he held that job?", verifier.attribute(claim, "", candidates))
 
 
+def test_a_claim_that_someone_said_something_must_cite_a_sentence_that_reports_words(candidates: list[Evidence]) -> None:
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+
+    def grounded(question: str, claim: str) -> bool:
+        return verifier.lexically_grounded(claim, question, verifier.attribute(claim, question, candidates))
+
+    assert not grounded("What did Israel say about Iraq?", "Israel said that Iraq is carefully navigating its position amid "
+                        "rising regional tensions as Iran-backed armed groups within its borders launch attacks on Israel.")
+    assert grounded("What is Iraq doing?", "Iraq is carefully navigating its position amid rising regional tensions.")
+    assert grounded("What did Iran say?", "Iran said that the factions make their own decisions.")  # "Tehran's stance … emphasized"
+    assert grounded("What did Thuaiban say?", "Thuaiban said that a direct conflict with Israel could prove disastrous.")
+
+
 def test_judge_decides_what_is_kept(candidates: list[Evidence]) -> None:
     draft = "High oil revenues fuel the agenda. Two missions went to Tehran."
     keep_all = Verifier(get_embeddings(), judge=lambda passage, claim: 0.9, threshold=0.5)
