@@ -44,6 +44,9 @@ _OF_THE_ARTICLE = re.compile(r"\b(?:article|story|piece|report|text|news|short|b
                              r"please|give|provide|one|two|three|few)\b|\d+", re.IGNORECASE)
 # "X, and what/why/did …?": a second question joined to the first.
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
+# "How did Iran and the United States each respond …?": one question asked of two parties, each answered apart.
+_PARTY = r"(?:(?:the|its|their|his|her)\s+)?(?:[A-Z][\w.’'-]*\s+)*[\w.’'-]+"
+_EACH = re.compile(rf"\b(?P<a>{_PARTY})\s+and\s+(?P<b>{_PARTY}(?:\s+[\w.’'-]+){{0,3}}?)\s+each\b")
 
 
 def _points_back(text: str, question: str) -> bool:
@@ -156,7 +159,13 @@ def is_yes_no(question: str) -> bool:
 
 def question_parts(question: str) -> list[str]:
     """The questions joined in `question` ("Which militias are named, and how many fighters do they have?" → two),
-    each ending with "?"; one whose later part names too little to be asked alone ("…, and why?") stays whole."""
+    each ending with "?"; one whose later part names too little to be asked alone ("…, and why?") stays whole. A question
+    asked of two parties "each" is asked of each ("How did Iran respond?", "How did the United States respond?").
+
+    Why: a draft answers the first of two parts, or the party the article says more of, and leaves the other out."""
+    each = _EACH.search(question)
+    if each is not None:
+        return [upper_first(question[:each.start()] + each[party] + question[each.end():]).strip() for party in ("a", "b")]
     pieces = [p.strip(" ,?") for p in _JOIN.split(question.strip())]
     if len(pieces) < 2 or any(len(content_terms(p)) < 2 for p in pieces[1:]):
         return [question.strip()]

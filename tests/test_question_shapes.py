@@ -84,6 +84,11 @@ def test_why_questions_are_answered_with_the_reason(bot, question: str, keywords
     ("Where do Iraqi politicians want the militias to go, and which lawmaker is cited for it?", [["gaza", "lebanon"], ["kenani"]]),
     ("Who advises the prime minister, and what does he think a war with Israel would be?", [["thuaiban"], ["disast*"]]),
     ("What did Washington pledge, and what is the name of its ambassador?", [["diplomat*"], ["doesn't say"]]),
+    # one question of two parties, asked of each apart: before 2026-12-07 refused, and the other got "The militias want to
+    # protect their territory and their allies, while …" (an invention the judge let through)
+    ("How do Kataib Hezbollah and the ruling coalition each see the attacks?", [["gaza", "lebanon", "campaign*"],
+                                                                                 ["consequence*", "threat*", "risk*", "stabil*"]]),
+    ("What do the militias and the Iraqi government each want?", [["israel*"], ["stabil*", "embroil*", "warfare"]]),
 ])
 def test_each_part_of_a_joined_question_is_answered_or_said_to_be_missing(bot, question: str,  # type: ignore[no-untyped-def]
                                                                           keywords: list[list[str]]) -> None:

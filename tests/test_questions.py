@@ -47,7 +47,10 @@ def test_an_order_to_do_something_else_asks_nothing(text: str, asking: bool) -> 
     ("Which militias are named, and how many fighters do they have?", ["Which militias are named?", "How many fighters do they have?"]),
     ("What did the U.S. commit to and how much aid did it offer?", ["What did the U.S. commit to?", "How much aid did it offer?"]),
     ("Who is Ahmed Kenani?", ["Who is Ahmed Kenani?"]),
-    ("How did Iran and the United States each respond?", ["How did Iran and the United States each respond?"]),
+    ("How did Iran and the United States each respond to Iraq?",
+     ["How did Iran respond to Iraq?", "How did the United States respond to Iraq?"]),
+    ("How did the militias and the government each react?", ["How did the militias react?", "How did the government react?"]),
+    ("How did Iran and the United States respond?", ["How did Iran and the United States respond?"]),  # together, not "each"
     # a part that can't be read alone keeps the question whole
     ("Where would the leaders prefer them to fight, and why?", ["Where would the leaders prefer them to fight, and why?"]),
     ("What steps has Iraq taken, and did they work?", ["What steps has Iraq taken, and did they work?"]),
