@@ -37,7 +37,7 @@ from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, t
 from chatbot.retrieve import HybridSearch, Passage
 from chatbot.route import Context, Router
 from chatbot.settings import Settings
-from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal
+from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal, preceding
 
 __all__ = ["Chatbot", "load_prompts"]
 
@@ -78,6 +78,12 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
     sentences lack (see `_informative`)."""
     return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
+
+
+def _first_named(text: str) -> str | None:
+    """The match key of the first capitalised word that isn't a stopword ("The U.S. expressed …" → "u"): whom a sentence
+    or a "How did Israel react …?" speaks of first."""
+    return next((key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word)), None)
 
 
 def _without_lead(draft: str) -> str:
@@ -300,7 +306,7 @@ class Chatbot:
         prompt = self.prompts["answerable_yes_no" if is_yes_no(question) else "answerable"]
         return self._yes(prompt.format(passage=text, question=question), "\n\nQuestion:" if keep else "Passage:")
 
-    def _answers(self, question: str, sentence: Supported) -> bool:
+    def _answers(self, question: str, sentence: Supported, candidates: list[Evidence]) -> bool:
         """Whether a supported draft sentence answers the question.
 
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
@@ -317,9 +323,25 @@ class Chatbot:
         # Al-Sudani's adviser?"); the judge found it to be the answer in its sentence ('The answer to "…" is: …', at the
         # short reply's lower bar), so it answers if the judge was sure of that at the full bar ("Who advises Mohammed Shia
         # Al-Sudani?": judge 0.71, while its sentence reads at P 0.36), or if that sentence is read to answer
-        return is_short(sentence.text) and (
-            sentence.support >= self.settings.support_threshold
-            or self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar)
+        if is_short(sentence.text):
+            return (sentence.support >= self.settings.support_threshold
+                    or self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar)
+        # a sentence that answers what came before it in its paragraph reads as no answer alone ("Tehran's stance,
+        # reportedly dismissive, …": P 0.30 for "How did Tehran react to Baghdad's appeals?"), and as the answer after
+        # that sentence (the missions to Tehran failed: P 0.63); it answers if it adds to that sentence, read alone (P 0.54),
+        # for the answer may be that sentence and not this one ("What happened when Iraq asked Iran for help?" answered
+        # "Iraq reached out to the United States …", where the answer is the paragraph before, on Tehran's stance)
+        # — unless it speaks first of a party the question names in another role: after "Iraq has reached out to the United
+        # States", "The U.S. expressed an understanding …" reads as the answer to "How did Israel react to Iraq's outreach
+        # to the U.S.?" (P 0.74)
+        before = preceding(candidates).get(sentence.evidence[0])
+        if before is None or sentence.evidence[0].span.start - before.span.end > 1:  # a paragraph break is two characters
+            return False
+        subject = _first_named(sentence.text)
+        if subject in capitalised_keys(question) and subject != _first_named(question):
+            return False
+        both = self.answer_probability(question, f"{before.span.text} {sentence.text}", keep=False)
+        return both >= bar and both > self.answer_probability(question, before.span.text)
 
     def _settled(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """A yes/no question's reply from the draft's checked sentences, if the first leads with the yes or no the model
@@ -340,7 +362,7 @@ class Chatbot:
         if not lead or said != self._yes_or_no(question, evidence.span.text):
             return
         if _says_more(question, first.text, candidates):
-            if self._answers(question, first):
+            if self._answers(question, first, candidates):
                 yield first
                 yield from rest
         elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= \
@@ -361,9 +383,9 @@ class Chatbot:
             return False
         return not (is_yes_no(question) and _NO.match(sentence)) or _says_more(question, sentence, candidates)
 
-    def _kept(self, question: str, first: Supported, rest: Iterator[Supported]) -> Iterator[Supported]:
+    def _kept(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """The draft's checked sentences, if the first answers the question."""
-        if self._answers(question, first):
+        if self._answers(question, first, candidates):
             yield first
             yield from rest
 
@@ -445,7 +467,7 @@ class Chatbot:
             first = next(checked, None)
             answered = False
             if first is not None:
-                kept = self._settled(question, first, checked, candidates) if is_yes_no(question) else self._kept(question, first, checked)
+                kept = (self._settled if is_yes_no(question) else self._kept)(question, first, checked, candidates)
                 for sentence in kept:
                     answered = True
                     yield sentence

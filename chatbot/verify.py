@@ -33,7 +33,7 @@ from chatbot.lexical import (
     words,
 )
 
-__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft"]
+__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft", "preceding"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -320,7 +320,7 @@ def _people_named(claim: str, people: Names, passage: str) -> bool:
     return capitalised_keys(claim) & people.words <= people.named_in(passage)
 
 
-def _preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
+def preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
     """Each candidate sentence's neighbour just before it in its article, which may name whom its "he" or "they" is."""
     return {b: a for a, b in zip(candidates, candidates[1:]) if a.source == b.source and 0 <= b.span.start - a.span.end <= 3}
 
@@ -446,9 +446,9 @@ class Verifier:
     def check(self, draft: str, question: str, candidates: Sequence[Evidence]) -> Iterator[Supported]:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""
         people = full_names("\n".join(c.span.text for c in candidates))
-        preceding = _preceding(candidates)
+        before_each = preceding(candidates)
         for sentence in split_sentences(draft):
             evidence = self.attribute(sentence.text, question, candidates)
-            before = " ".join(preceding[e].span.text for e in evidence if e in preceding)
+            before = " ".join(before_each[e].span.text for e in evidence if e in before_each)
             if (support := self.support(sentence.text, question, evidence, people, before)) is not None:
                 yield Supported(sentence.text, evidence, support)

@@ -35,6 +35,9 @@ def _check(bot, question: str, keywords: list[list[str]], history: list[dict] | 
 
 @pytest.mark.parametrize(("question", "keywords"), [
     ("What is bankrolling the reconstruction drive?", [["oil"]]),
+    # refused before 2026-12-07: the draft, the article's sentence on Tehran's stance, read alone as no answer (P 0.30);
+    # after the sentence before it in its paragraph (the failed missions to Tehran), as the answer (P 0.63)
+    ("How did Tehran react to Baghdad's appeals?", [["dismiss*", "own decisions"]]),
     pytest.param("Which country did the government approach after the trips to Iran went nowhere?", [_US],
                  marks=_still_wrong("refused: no sentence judged to answer it")),
     pytest.param("What are the gunmen's bosses telling the authorities in Baghdad?", [["interfer*"]],
@@ -223,6 +226,13 @@ def test_a_quote_the_draft_opens_is_closed_in_the_answer(bot) -> None:  # type: 
     # the draft ended 'Israel. "', the closing quote read as a sentence of its own and dropped
     reply = _streamed(bot, "Who supports the militias?")
     assert reply.answer.count('"') % 2 == 0 and reply.answer.count("“") == reply.answer.count("”"), reply.answer
+
+
+def test_a_sentence_read_after_the_one_before_it_does_not_answer_for_another_party(bot) -> None:  # type: ignore[no-untyped-def]
+    # read after "Iraq has reached out to the United States …", the draft "The U.S. expressed an understanding of Baghdad's
+    # concerns …" reads as the answer (P 0.74): answered so until it had to speak first of the party the question asks about
+    reply = _streamed(bot, "How did Israel react to Iraq's outreach to the U.S.?")
+    assert reply.refused, reply.answer
 
 
 def test_no_one_is_said_to_have_said_what_the_article_says_in_its_own_words(bot) -> None:  # type: ignore[no-untyped-def]
