@@ -31,7 +31,19 @@ from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import capitalised_keys, content_terms, full_names, is_short, match_keys, names, upper_first, words
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
-from chatbot.questions import PRONOUN, asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
+from chatbot.questions import (
+    PRONOUN,
+    asks,
+    asks_how_or_why,
+    is_question,
+    is_summary,
+    is_yes_no,
+    listed,
+    named,
+    needs_context,
+    picked,
+    question_parts,
+)
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
 from chatbot.retrieve import HybridSearch, Passage
@@ -326,17 +338,18 @@ class Chatbot:
         if is_short(sentence.text):
             return (sentence.support >= self.settings.support_threshold
                     or self.answer_probability(question, " ".join(e.span.text for e in sentence.evidence)) >= bar)
-        # a sentence that answers what came before it in its paragraph reads as no answer alone ("Tehran's stance,
+        # a reaction or a reason that answers what came before it in its paragraph reads as no answer alone ("Tehran's stance,
         # reportedly dismissive, …": P 0.30 for "How did Tehran react to Baghdad's appeals?"), and as the answer after
         # that sentence (the missions to Tehran failed: P 0.63); it answers if it adds to that sentence, read alone (P 0.54),
         # for the answer may be that sentence and not this one ("What happened when Iraq asked Iran for help?" answered
         # "Iraq reached out to the United States …", where the answer is the paragraph before, on Tehran's stance)
-        # — unless it speaks first of a party the question names in another role: after "Iraq has reached out to the United
-        # States", "The U.S. expressed an understanding …" reads as the answer to "How did Israel react to Iraq's outreach
-        # to the U.S.?" (P 0.74)
+        # — only for a question that asks how or why (after "Iraq has reached out to the United States", "The U.S. expressed
+        # an understanding …" reads as the answer to "Which American diplomat is handling Iraq's request?" too), and unless
+        # it speaks first of a party the question names in another role (… and to "How did Israel react to Iraq's outreach
+        # to the U.S.?", P 0.74)
         before = preceding(candidates).get(sentence.evidence[0])
-        if before is None or sentence.evidence[0].span.start - before.span.end > 1:  # a paragraph break is two characters
-            return False
+        if before is None or not asks_how_or_why(question) or sentence.evidence[0].span.start - before.span.end > 1:
+            return False  # (a paragraph break is two characters)
         subject = _first_named(sentence.text)
         if subject in capitalised_keys(question) and subject != _first_named(question):
             return False

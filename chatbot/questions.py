@@ -11,7 +11,8 @@ import re
 
 from chatbot.lexical import STOPWORDS, content_terms, upper_first
 
-__all__ = ["PRONOUN", "asks", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked", "question_parts"]
+__all__ = ["PRONOUN", "asks", "asks_how_or_why", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked",
+           "question_parts"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -42,6 +43,7 @@ _SUMMARY = re.compile(r"\b(?:summar(?:y|ies|ise|ize)|sum(?:s|med)?\s+(?:\w+\s+){
 # … and what else it may say: that it is about the article, and how briefly.
 _OF_THE_ARTICLE = re.compile(r"\b(?:article|story|piece|report|text|news|short|brief(?:ly)?|quick|sentences?|lines?|words?|"
                              r"please|give|provide|one|two|three|few)\b|\d+", re.IGNORECASE)
+_HOW_OR_WHY = re.compile(r"^\s*(?:how(?!\s+(?:many|much|long|old|far|often|big|large|soon)\b)|why)\b", re.IGNORECASE)
 # "X, and what/why/did …?": a second question joined to the first.
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 # "How did Iran and the United States each respond …?": one question asked of two parties, each answered apart.
@@ -148,6 +150,12 @@ def is_summary(question: str) -> bool:
     and no single sentence is judged to give "the answer" to it; yet "The article doesn't say." is never true of it.
     """
     return bool(_SUMMARY.search(question)) and not content_terms(_OF_THE_ARTICLE.sub(" ", _SUMMARY.sub(" ", question)))
+
+
+def asks_how_or_why(question: str) -> bool:
+    """A "How did Tehran react …?" or "Why …?" (not "How many …?"): a reaction or a reason, which an article sentence may
+    give only after the sentence it follows ("Tehran's stance, reportedly dismissive, …" after the failed missions)."""
+    return bool(_HOW_OR_WHY.match(question))
 
 
 def is_yes_no(question: str) -> bool:

@@ -228,10 +228,13 @@ def test_a_quote_the_draft_opens_is_closed_in_the_answer(bot) -> None:  # type: 
     assert reply.answer.count('"') % 2 == 0 and reply.answer.count("“") == reply.answer.count("”"), reply.answer
 
 
-def test_a_sentence_read_after_the_one_before_it_does_not_answer_for_another_party(bot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("question", ["How did Israel react to Iraq's outreach to the U.S.?",
+                                      "Which American diplomat is handling Iraq's request?"])
+def test_a_sentence_read_after_the_one_before_it_answers_only_how_or_why_of_its_own_party(bot, question: str) -> None:  # type: ignore[no-untyped-def]
     # read after "Iraq has reached out to the United States …", the draft "The U.S. expressed an understanding of Baghdad's
-    # concerns …" reads as the answer (P 0.74): answered so until it had to speak first of the party the question asks about
-    reply = _streamed(bot, "How did Israel react to Iraq's outreach to the U.S.?")
+    # concerns …" reads as the answer to both (P 0.74 to the first): answered so until it had to speak first of the party
+    # the question asks about, and the question had to ask how or why
+    reply = _streamed(bot, question)
     assert reply.refused, reply.answer
 
 

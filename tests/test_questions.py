@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.questions import asks, is_question, is_summary, is_yes_no, listed, named, needs_context, picked, question_parts
+from chatbot.questions import (
+    asks,
+    asks_how_or_why,
+    is_question,
+    is_summary,
+    is_yes_no,
+    listed,
+    named,
+    needs_context,
+    picked,
+    question_parts,
+)
 
 
 @pytest.mark.parametrize(("question", "yes_no"), [
@@ -146,3 +157,9 @@ def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(qu
 ])
 def test_a_rewrite_that_answers_instead_of_asking_is_told_from_a_question(text: str, question: bool) -> None:
     assert is_question(text) is question
+
+
+def test_how_and_why_questions_ask_for_a_reaction_or_a_reason_not_a_count() -> None:
+    assert asks_how_or_why("How did Tehran react to Baghdad's appeals?") and asks_how_or_why("Why did the missions fail?")
+    assert not asks_how_or_why("How many missions went to Tehran?") and not asks_how_or_why("How much oil does Iraq sell?")
+    assert not asks_how_or_why("Which American diplomat is handling Iraq's request?")
