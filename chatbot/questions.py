@@ -43,12 +43,15 @@ _SUMMARY = re.compile(r"\b(?:summar(?:y|ies|ise|ize)|sum(?:s|med)?\s+(?:\w+\s+){
 # … and what else it may say: that it is about the article, and how briefly.
 _OF_THE_ARTICLE = re.compile(r"\b(?:article|story|piece|report|text|news|short|brief(?:ly)?|quick|sentences?|lines?|words?|"
                              r"please|give|provide|one|two|three|few)\b|\d+", re.IGNORECASE)
+# A question that asks how (not how many, how much …) or why.
 _HOW_OR_WHY = re.compile(r"^\s*(?:how(?!\s+(?:many|much|long|old|far|often|big|large|soon)\b)|why)\b", re.IGNORECASE)
 # "X, and what/why/did …?": a second question joined to the first.
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 # "How did Iran and the United States each respond …?": one question asked of two parties, each answered apart.
 _PARTY = r"(?:(?:the|its|their|his|her)\s+)?(?:[A-Z][\w.’'-]*\s+)*[\w.’'-]+"
-_EACH = re.compile(rf"\b(?P<a>{_PARTY})\s+and\s+(?P<b>{_PARTY}(?:\s+[\w.’'-]+){{0,3}}?)\s+each\b")
+# (not "… blame each other?", nor "… named and what does each do?": no question word or auxiliary in the second party)
+_EACH = re.compile(rf"\b(?P<a>{_PARTY})\s+and\s+(?!(?i:{_WH_OR_AUX}))(?P<b>{_PARTY}(?:\s+(?!(?i:{_WH_OR_AUX}))[\w.’'-]+){{0,3}}?)"
+                   rf"\s+each\b(?!\s+other)")
 
 
 def _points_back(text: str, question: str) -> bool:

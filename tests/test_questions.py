@@ -62,6 +62,8 @@ def test_an_order_to_do_something_else_asks_nothing(text: str, asking: bool) -> 
      ["How did Iran respond to Iraq?", "How did the United States respond to Iraq?"]),
     ("How did the militias and the government each react?", ["How did the militias react?", "How did the government react?"]),
     ("How did Iran and the United States respond?", ["How did Iran and the United States respond?"]),  # together, not "each"
+    ("Did Iraq and Iran blame each other?", ["Did Iraq and Iran blame each other?"]),
+    ("Which militias are named and what does each do?", ["Which militias are named and what does each do?"]),
     # a part that can't be read alone keeps the question whole
     ("Where would the leaders prefer them to fight, and why?", ["Where would the leaders prefer them to fight, and why?"]),
     ("What steps has Iraq taken, and did they work?", ["What steps has Iraq taken, and did they work?"]),
