@@ -29,7 +29,17 @@ from chatbot.corpus import source_id
 from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
-from chatbot.lexical import capitalised_keys, content_terms, full_names, is_short, match_keys, names, upper_first, words
+from chatbot.lexical import (
+    capitalised_keys,
+    content_terms,
+    first_capitalised_key,
+    full_names,
+    is_short,
+    match_keys,
+    names,
+    upper_first,
+    words,
+)
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import (
     PRONOUN,
@@ -90,12 +100,6 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
     sentences lack (see `_informative`)."""
     return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
-
-
-def _first_named(text: str) -> str | None:
-    """The match key of the first capitalised word that isn't a stopword ("The U.S. expressed …" → "u"): whom a sentence
-    or a "How did Israel react …?" speaks of first."""
-    return next((key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word)), None)
 
 
 def _without_lead(draft: str) -> str:
@@ -347,11 +351,13 @@ class Chatbot:
         # an understanding …" reads as the answer to "Which American diplomat is handling Iraq's request?" too), and unless
         # it speaks first of a party the question names in another role (… and to "How did Israel react to Iraq's outreach
         # to the U.S.?", P 0.74)
+        if not asks_how_or_why(question):
+            return False
         before = preceding(candidates).get(sentence.evidence[0])
-        if before is None or not asks_how_or_why(question) or sentence.evidence[0].span.start - before.span.end > 1:
-            return False  # (a paragraph break is two characters)
-        subject = _first_named(sentence.text)
-        if subject in capitalised_keys(question) and subject != _first_named(question):
+        if before is None or sentence.evidence[0].span.start - before.span.end > 1:  # a paragraph break is two characters
+            return False
+        subject = first_capitalised_key(sentence.text)
+        if subject in capitalised_keys(question) and subject != first_capitalised_key(question):
             return False
         both = self.answer_probability(question, f"{before.span.text} {sentence.text}", keep=False)
         return both >= bar and both > self.answer_probability(question, before.span.text)
@@ -565,9 +571,11 @@ class Chatbot:
         and Lebanon have left Iraq balancing …", nothing of warning, which the later checks let through as a no).
         Only the embedded model can be made to go on from a start of its reply.
         """
+        if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama):
+            return [draft]
         bare = _BARE.match(draft)
         restated = not bare and bool(_NO.match(draft)) and not _says_more(part, draft, candidates)
-        if not is_yes_no(part) or not (bare or restated or is_refusal(draft)) or not isinstance(self.model, ChatLocalLlama):
+        if not (bare or restated or is_refusal(draft)):
             return [draft]
         started = time.perf_counter()
         lead = f"{bare.group(1).capitalize() if bare else 'No'},"

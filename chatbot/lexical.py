@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 __all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "durations", "names", "capitalised_keys",
-           "full_names", "Names", "STOPWORDS", "NEGATIONS"]
+           "first_capitalised_key", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -96,9 +96,20 @@ def names(text: str) -> set[str]:
     return found
 
 
+def _capitalised(text: str) -> Iterator[str]:
+    """Match keys of a text's capitalised words, in order, a sentence's first included (stopwords have none: "The")."""
+    return (key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word))
+
+
 def capitalised_keys(text: str) -> set[str]:
     """Match keys of a text's capitalised words, a sentence's first included: whom or what it may name."""
-    return {key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word)}
+    return set(_capitalised(text))
+
+
+def first_capitalised_key(text: str) -> str | None:
+    """The match key of a text's first capitalised word that isn't a stopword ("The U.S. expressed …" → "u"): whom a
+    sentence, or a "How did Israel react …?", speaks of first."""
+    return next(_capitalised(text), None)
 
 
 # A name as a text gives it, a run of capitalised words ("Sudani", "Prime Minister Mohammed Shia Al-Sudani’s").

@@ -1,4 +1,4 @@
-from chatbot.lexical import content_terms, durations, full_names, match_keys, numbers
+from chatbot.lexical import capitalised_keys, content_terms, durations, first_capitalised_key, full_names, match_keys, numbers
 
 
 def test_content_terms_drop_stopwords_and_fold_forms() -> None:
@@ -50,3 +50,10 @@ def test_the_people_a_text_gives_are_keyed_by_last_word_and_written_at_their_lon
     assert people.given_in("Sudani met Prime Minister Sudani.") == {"sudan": "Prime Minister Sudani"}
     assert people.given_in("Kenani met Sudani in Baghdad.").keys() == {"kenan", "sudan"}  # a place is no person
     assert people.given_in("A Shiite lawmaker quoted in the article.") == {}
+
+
+def test_the_first_capitalised_key_skips_stopwords_and_is_among_the_capitalised_keys() -> None:
+    assert first_capitalised_key("The U.S. expressed an understanding of Baghdad's concerns.") == "u"
+    assert first_capitalised_key("How did Israel react to Iraq's outreach?") == "israe"
+    assert first_capitalised_key("no name here") is None
+    assert first_capitalised_key("How did Israel react to Iraq?") in capitalised_keys("How did Israel react to Iraq?")
