@@ -49,9 +49,14 @@ _HOW_OR_WHY = re.compile(r"^\s*(?:how(?!\s+(?:many|much|long|old|far|often|big|l
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 # "How did Iran and the United States each respond …?": one question asked of two parties, each answered apart.
 _PARTY = r"(?:(?:the|its|their|his|her)\s+)?(?:[A-Z][\w.’'-]*\s+)*[\w.’'-]+"
-# (not "… blame each other?", nor "… named and what does each do?": no question word or auxiliary in the second party)
-_EACH = re.compile(rf"\b(?P<a>{_PARTY})\s+and\s+(?!(?i:{_WH_OR_AUX}))(?P<b>{_PARTY}(?:\s+(?!(?i:{_WH_OR_AUX}))[\w.’'-]+){{0,3}}?)"
+# (not "… blame each other?", nor "… named and what does each do?": no question word or auxiliary in a party)
+_EACH = re.compile(rf"\b(?!(?i:{_WH_OR_AUX}))(?P<a>{_PARTY})\s+and\s+"
+                   rf"(?!(?i:{_WH_OR_AUX}))(?P<b>{_PARTY}(?:\s+(?!(?i:{_WH_OR_AUX}))[\w.’'-]+){{0,3}}?)"
                    rf"\s+each\b(?!\s+other)")
+# The auxiliary a question of two parties puts before them, in the form one party takes ("What do A and B each want?"
+# → "What does A want?"), and a party of one: a name ("the United States", "Kataib Hezbollah") or a word not in -s.
+_PLURAL_AUXILIARY = re.compile(r"\b(do|are|were|have)(\s+)$", re.IGNORECASE)
+_SINGULAR_OF = {"do": "does", "are": "is", "were": "was", "have": "has"}
 
 
 def _points_back(text: str, question: str) -> bool:
@@ -168,6 +173,19 @@ def is_yes_no(question: str) -> bool:
         and not re.match(rf"{_WH}\b", text, re.IGNORECASE)
 
 
+def _agreeing(before: str, party: str) -> str:
+    """`before` (the question up to a party it was asked of with another) with its last auxiliary in the party's number:
+    a part the article doesn't answer is shown to the reader ('The article doesn't say: "What does Kenani want?"')."""
+    last = party.split()[-1]
+    if last[:1].isupper() or not last.lower().endswith("s"):
+        return _PLURAL_AUXILIARY.sub(lambda m: _match_case(_SINGULAR_OF[m[1].lower()], m[1]) + m[2], before)
+    return before
+
+
+def _match_case(word: str, like: str) -> str:
+    return upper_first(word) if like[:1].isupper() else word
+
+
 def question_parts(question: str) -> list[str]:
     """The questions joined in `question` ("Which militias are named, and how many fighters do they have?" → two),
     each ending with "?"; one whose later part names too little to be asked alone ("…, and why?") stays whole. A question
@@ -176,7 +194,8 @@ def question_parts(question: str) -> list[str]:
     Why: a draft answers the first of two parts, or the party the article says more of, and leaves the other out."""
     each = _EACH.search(question)
     if each is not None:
-        return [upper_first(question[:each.start()] + each[party] + question[each.end():]).strip() for party in ("a", "b")]
+        return [upper_first(_agreeing(question[:each.start()], each[party]) + each[party] + question[each.end():]).strip()
+                for party in ("a", "b")]
     pieces = [p.strip(" ,?") for p in _JOIN.split(question.strip())]
     if len(pieces) < 2 or any(len(content_terms(p)) < 2 for p in pieces[1:]):
         return [question.strip()]

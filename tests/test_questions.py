@@ -61,6 +61,12 @@ def test_an_order_to_do_something_else_asks_nothing(text: str, asking: bool) -> 
     ("How did Iran and the United States each respond to Iraq?",
      ["How did Iran respond to Iraq?", "How did the United States respond to Iraq?"]),
     ("How did the militias and the government each react?", ["How did the militias react?", "How did the government react?"]),
+    # the auxiliary in each party's number: a refused part is shown to the reader
+    ("What do Kenani and Thuaiban each want?", ["What does Kenani want?", "What does Thuaiban want?"]),
+    ("How are the militias and the United States each involved?",
+     ["How are the militias involved?", "How is the United States involved?"]),
+    ("Have Iran and the factions each responded?", ["Has Iran responded?", "Have the factions responded?"]),
+    ("Did Iraq and Iran each send envoys?", ["Did Iraq send envoys?", "Did Iran send envoys?"]),  # the "Did" is no party's
     ("How did Iran and the United States respond?", ["How did Iran and the United States respond?"]),  # together, not "each"
     ("Did Iraq and Iran blame each other?", ["Did Iraq and Iran blame each other?"]),
     ("Which militias are named and what does each do?", ["Which militias are named and what does each do?"]),
