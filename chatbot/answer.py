@@ -59,13 +59,13 @@ from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, t
 from chatbot.retrieve import HybridSearch, Passage
 from chatbot.route import Context, Router
 from chatbot.settings import Settings
-from chatbot.verify import Evidence, Supported, Verifier, clean_draft, is_refusal, preceding
+from chatbot.verify import YES_NO_LEAD, Evidence, Supported, Verifier, clean_draft, is_refusal, preceding
 
 __all__ = ["Chatbot", "load_prompts"]
 
-# A reply's leading yes or no ("Yes, …", "No: …", "No."), set off by a stop or alone: "No one has claimed the attacks."
-# opens with no answer, and dropping its "No" would say the opposite.
-_LEAD = re.compile(r"^\s*(?:yes|no)(?=\s*(?:[,.:;!]|$))\s*[,.:;!]?\s*(?=\S)", re.IGNORECASE)
+# A reply's leading yes or no and the stop after it, before what it goes on to say: dropping the "No" of "No one has
+# claimed the attacks." would say the opposite.
+_LEAD = re.compile(YES_NO_LEAD.pattern + r"\s*[,.:;!]?\s*(?=\S)", re.IGNORECASE)
 # Words that tie an article sentence to the one before it, dropped when the sentence is quoted alone.
 _CONNECTIVE = re.compile(r"^(?:however|nonetheless|nevertheless|moreover|meanwhile|furthermore|still|yet|also),\s+", re.IGNORECASE)
 # A line shorter than this is a label, not evidence; a sentence quoted as an answer is longer than a headline's words.
@@ -74,7 +74,6 @@ _MIN_QUOTED_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?$")
 # A draft that is a yes or a no and nothing more.
 _BARE = re.compile(r"^\s*(yes|no)\s*[.!]?\s*$", re.IGNORECASE)
-_NO = re.compile(r"^\s*no\b", re.IGNORECASE)
 # The start of a reply that makes the model say what the article does say, where it would say what it doesn't.
 _SAYS = "No, the article says"
 _THAT = re.compile(r"^that\s+", re.IGNORECASE)
@@ -100,6 +99,12 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
     sentences lack (see `_informative`)."""
     return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
+
+
+def _is_no(reply: str) -> bool:
+    """Whether a reply leads with a no (not "No one …")."""
+    lead = YES_NO_LEAD.match(reply)
+    return lead is not None and lead[1].lower() == "no"
 
 
 def _without_lead(draft: str) -> str:
@@ -373,12 +378,19 @@ class Chatbot:
         Why: the small model's drafts lean to Yes ("Yes, Tehran's stance, reportedly dismissive, …", which the judge
         lets through) and often say no more than the question, while the sentence the verifier found for them is the
         one that settles it. A draft whose yes or no the reading contradicts is not trusted either way: below the
-        bar the reading is "No" for any sentence beside the point too.
+        bar the reading is "No" for any sentence beside the point too; and so a no cited to a sentence that reads as no
+        answer gives way to the sentence that clearly answers it (see `_extracted`), if that one reads yes ("Did the
+        factions promise revenge on Israel and the U.S.?": "No, the factions … have continued to press forward …", P 0.20,
+        against their vow that both "would pay a price", P 0.96).
         """
         evidence = first.evidence[0]
         lead = _LEAD.match(first.text)
         said = lead.group().strip(" ,.:;!").capitalize() if lead else ""
         if not lead or said != self._yes_or_no(question, evidence.span.text):
+            return
+        if said == "No" and self.answer_probability(question, evidence.span.text) < self.settings.answerable_threshold \
+                and (settling := self._extracted(question, candidates)) is not None and settling.text.startswith("Yes"):
+            yield settling  # a no read from a sentence beside the point, where another clearly answers yes
             return
         if _says_more(question, first.text, candidates):
             if self._answers(question, first, candidates):
@@ -400,7 +412,7 @@ class Chatbot:
         retaliation.", cited to the concern about "retaliatory strikes")."""
         if _BARE.match(sentence):
             return False
-        return not (is_yes_no(question) and _NO.match(sentence)) or _says_more(question, sentence, candidates)
+        return not (is_yes_no(question) and _is_no(sentence)) or _says_more(question, sentence, candidates)
 
     def _kept(self, question: str, first: Supported, rest: Iterator[Supported], candidates: list[Evidence]) -> Iterator[Supported]:
         """The draft's checked sentences, if the first answers the question."""
@@ -574,7 +586,7 @@ class Chatbot:
         if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama):
             return [draft]
         bare = _BARE.match(draft)
-        restated = not bare and bool(_NO.match(draft)) and not _says_more(part, draft, candidates)
+        restated = not bare and _is_no(draft) and not _says_more(part, draft, candidates)
         if not (bare or restated or is_refusal(draft)):
             return [draft]
         started = time.perf_counter()

@@ -33,7 +33,8 @@ from chatbot.lexical import (
     words,
 )
 
-__all__ = ["Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft", "preceding"]
+__all__ = ["YES_NO_LEAD", "Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft",
+           "preceding"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -94,7 +95,9 @@ _REPORTS = re.compile(r"\b(?:sa(?:id|ys?)|told|tell|according|warn\w*|emphasi[sz
                       r"fears?|believ\w*|prefer\w*|report\w*|sources?|officials?|spokes\w*)\b", re.IGNORECASE)
 
 
-_YES_NO = re.compile(r"^\s*(?:yes|no)\b", re.IGNORECASE)
+# A reply's leading yes or no, set off by a stop or alone ("Yes, …", "No: …", "No."); "No one has claimed the attacks."
+# opens with a claim of its own.
+YES_NO_LEAD = re.compile(r"^\s*(yes|no)(?=\s*(?:[,.:;!]|$))", re.IGNORECASE)
 # A no, then what is the case ("No, Iraq sent two …"); not "No one …", a claim of its own.
 _NO_THEN = re.compile(r"^\s*no\s*[,.:;]\s*", re.IGNORECASE)
 
@@ -128,7 +131,7 @@ def copied(claim: str, evidence: Sequence[Evidence]) -> bool:
     Why: most answer sentences of a small model are lifted from the article; asking the judge about
     them costs a model call each and adds nothing. Yes/no replies and short ones always go to the judge.
     """
-    if _YES_NO.match(claim) or is_short(claim):
+    if YES_NO_LEAD.match(claim) or is_short(claim):
         return False
     claim_words = words(claim)
     negated = any(w in NEGATIONS for w in claim_words)
@@ -390,9 +393,9 @@ class Verifier:
             return False  # "Thuaiban warned …" of a sentence about what "some coalition members fear"
         if _SPEAKS.search(claim) and not _REPORTS.search(passage):
             return False  # "Israel said that Iraq is carefully navigating …" of the article's own words
-        new = match_keys(_YES_NO.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
+        new = match_keys(YES_NO_LEAD.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
-            return bool(_YES_NO.match(claim)) and bool(match_keys(question) & match_keys(passage))
+            return bool(YES_NO_LEAD.match(claim)) and bool(match_keys(question) & match_keys(passage))
         unseen = new - match_keys(passage)
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
@@ -409,7 +412,7 @@ class Verifier:
         said = _NO_THEN.sub("", claim)
         if said != claim and not is_short(said):
             return self._judge(passage, upper_first(said))
-        statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or _YES_NO.match(claim) else claim
+        statement = f'The answer to "{question}" is: {claim}' if is_short(claim) or YES_NO_LEAD.match(claim) else claim
         return self._judge(passage, statement)
 
     def supported(self, claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,

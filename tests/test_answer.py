@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative, _without_lead
+from chatbot.answer import Chatbot, _informative, _is_no, _without_lead
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -30,6 +30,11 @@ def test_a_yes_or_no_nobody_asked_for_is_dropped_but_a_no_one_is_kept() -> None:
     assert _without_lead("no: the militias.") == "The militias."
     assert _without_lead("No one has claimed the attacks.") == "No one has claimed the attacks."  # not "One has claimed …"
     assert _without_lead("No group has claimed them.") == "No group has claimed them."
+
+
+def test_a_no_is_a_no_set_off_by_a_stop_not_a_no_one() -> None:
+    assert _is_no("No, they have continued.") and _is_no("No.") and _is_no("no: the militias")
+    assert not _is_no("No one has claimed the attacks.") and not _is_no("Nobody did.") and not _is_no("Yes, they did.")
 
 
 def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:

@@ -60,6 +60,9 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # refused before a no that only restates the question was made to go on from "No, the article says"
     ("Have the militias stopped their strikes?", [_NO, ["continu*", "press*"]]),
     ("Is oil money paying for reconstruction in Iraq?", [["yes"], ["oil"]]),
+    # before 2026-12-07 "No, the factions … have continued to press forward …, warning the Iraqi government against
+    # interference.": a no read from a sentence beside the point, while the vow that both "would pay a price" reads yes
+    ("Did the factions promise revenge on Israel and the U.S.?", [["yes"], ["price", "vow*"]]),
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
                                     "supported (judge 0.71) but judged not to answer it (P < 0.75)", on_avx512_only=True)),

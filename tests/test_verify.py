@@ -264,6 +264,6 @@ def test_a_no_that_goes_on_to_a_fact_is_judged_on_the_fact_and_a_no_one_claim_as
     evidence = verifier.attribute("Iraq sent two diplomatic missions to Tehran.", question, candidates)
     verifier.judge_claim("No, Iraq sent two diplomatic missions to Tehran.", question, evidence)
     verifier.judge_claim("No one has claimed the attacks on Israel yet.", "Has anyone claimed the attacks?", evidence)
-    # the no is settled apart (answer.py); "No one …" is a claim of its own, not a no and its opposite "One …"
-    assert judged == ["Iraq sent two diplomatic missions to Tehran.",
-                      'The answer to "Has anyone claimed the attacks?" is: No one has claimed the attacks on Israel yet.']
+    # the no is settled apart (answer.py); "No one …" is a claim of its own, judged as written: not a no to put in the
+    # context of its question, nor a no and its opposite "One …"
+    assert judged == ["Iraq sent two diplomatic missions to Tehran.", "No one has claimed the attacks on Israel yet."]
