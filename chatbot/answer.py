@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Collection, Iterable, Iterator
-from functools import cached_property
+from functools import cache, cached_property, partial
 from importlib import resources
 from typing import Any
 
@@ -385,10 +385,11 @@ class Chatbot:
         """
         evidence = first.evidence[0]
         lead = _LEAD.match(first.text)
-        said = lead.group().strip(" ,.:;!").capitalize() if lead else ""
+        said = lead[1].capitalize() if lead else ""
         if not lead or said != self._yes_or_no(question, evidence.span.text):
             return
-        if said == "No" and self.answer_probability(question, evidence.span.text) < self.settings.answerable_threshold \
+        answering = cache(partial(self.answer_probability, question, evidence.span.text))  # read once, if at all
+        if said == "No" and answering() < self.settings.answerable_threshold \
                 and (settling := self._extracted(question, candidates)) is not None and settling.text.startswith("Yes"):
             yield settling  # a no read from a sentence beside the point, where another clearly answers yes
             return
@@ -396,7 +397,7 @@ class Chatbot:
             if self._answers(question, first, candidates):
                 yield first
                 yield from rest
-        elif self._quotable(evidence) and self.answer_probability(question, evidence.span.text) >= \
+        elif self._quotable(evidence) and answering() >= \
                 (self.settings.answerable_threshold if self._points(question, first.text, candidates) else self.settings.extract_threshold):
             yield self._quoted(evidence, said)
 
