@@ -34,7 +34,7 @@ from chatbot.lexical import (
 )
 
 __all__ = ["YES_NO_LEAD", "Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft",
-           "preceding"]
+           "needs_before", "preceding"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -323,6 +323,18 @@ def _people_named(claim: str, people: Names, passage: str) -> bool:
     return capitalised_keys(claim) & people.words <= people.named_in(passage)
 
 
+# A sentence that refers back to the one before it: "… echoed this sentiment", "For these groups, …", "They vowed …".
+_REFERS_BACK = re.compile(r"\b(?:this|these|those)\s+\w|^\W*(?:he|she|they|it)\b", re.IGNORECASE)
+
+
+def needs_before(claim: str, passage: str, before: str) -> bool:
+    """Whether a claim about `passage` is to be judged with the sentence `before` it: the passage refers back, and the
+    claim names something only that sentence has ("Abul Ameer Thuaiban echoed Kenani's sentiment." of "Thuaiban …
+    echoed this sentiment", Kenani's sentiment being the sentence before)."""
+    return bool(before) and bool(_REFERS_BACK.search(passage)) \
+        and bool((match_keys(claim) - match_keys(passage)) & match_keys(before))
+
+
 def preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
     """Each candidate sentence's neighbour just before it in its article, which may name whom its "he" or "they" is."""
     return {b: a for a, b in zip(candidates, candidates[1:]) if a.source == b.source and 0 <= b.span.start - a.span.end <= 3}
@@ -399,7 +411,7 @@ class Verifier:
         unseen = new - match_keys(passage)
         return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
 
-    def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence]) -> float:
+    def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence], before: str = "") -> float:
         """P(the evidence supports the claim); short claims and yes/no replies are put in the context of the question
         (a "Yes, …" asserts what the question asks, not only what follows it), but a "No, …" that goes on to say what
         is the case is judged on what it says.
@@ -407,8 +419,12 @@ class Verifier:
         Why: a no is settled apart, by reading the cited sentence for the question's yes or no (answer.py), while the
         judge, asked whether "No, Iraq sent two diplomatic missions to Tehran." answers "Did Iraq send just one
         mission to Tehran?", must see for itself that two is not one, and reads it at P 0.57 (the fact alone: 0.80).
+        The sentence `before` the evidence is shown first where the claim needs it (see `needs_before`): alone, "…
+        Thuaiban, echoed this sentiment" supports "Thuaiban echoed Kenani's sentiment" at P 0.23, after Kenani's at 0.98.
         """
         passage = " ".join(e.span.text for e in evidence)
+        if needs_before(claim, passage, before):
+            passage = f"{before} {passage}"
         said = _NO_THEN.sub("", claim)
         if said != claim and not is_short(said):
             return self._judge(passage, upper_first(said))
@@ -438,11 +454,11 @@ class Verifier:
         if copied(claim, evidence):
             return 1.0
         threshold = self._short_threshold if is_short(claim) else self._threshold
-        probability = self.judge_claim(claim, question, evidence)
+        probability = self.judge_claim(claim, question, evidence, before)
         if probability < threshold:
             return None
         rivals = (swapped(claim, passage), substituted(claim, passage))
-        if any(self.judge_claim(rival, question, evidence) >= probability for rival in rivals if rival is not None):
+        if any(self.judge_claim(rival, question, evidence, before) >= probability for rival in rivals if rival is not None):
             return None
         return probability
 

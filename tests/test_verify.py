@@ -267,3 +267,18 @@ def test_a_no_that_goes_on_to_a_fact_is_judged_on_the_fact_and_a_no_one_claim_as
     # the no is settled apart (answer.py); "No one …" is a claim of its own, judged as written: not a no to put in the
     # context of its question, nor a no and its opposite "One …"
     assert judged == ["Iraq sent two diplomatic missions to Tehran.", "No one has claimed the attacks on Israel yet."]
+
+
+def test_a_sentence_that_refers_back_is_judged_after_the_one_before_where_the_claim_needs_it(candidates: list[Evidence]) -> None:
+    """"… Thuaiban, echoed this sentiment": the sentiment is Kenani's, in the sentence before, which the judge is shown
+    only for a claim that names what that sentence alone has."""
+    passages: list[str] = []
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: passages.append(passage) or 1.0, threshold=0.5)
+    question = "Who echoed Kenani's sentiment?"
+    claim = "Abul Ameer Thuaiban echoed Kenani's sentiment."
+    assert [s.text for s in verifier.check(claim, question, candidates)] == [claim]
+    assert passages[0].startswith("According to Shiite lawmaker Ahmed Kenani")
+    assert passages[0].endswith("could prove disastrous.")
+    passages.clear()
+    list(verifier.check("Abul Ameer Thuaiban echoed the sentiment of Sudani.", question, candidates))
+    assert passages and all(p.startswith("A senior adviser") for p in passages)
