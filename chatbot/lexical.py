@@ -33,12 +33,6 @@ _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
                  "nine": "9", "ten": "10", "once": "1", "twice": "2", "first": "1", "second": "2", "third": "3"}
 
 
-# Names news text writes out or abbreviates, by the words their abbreviation gives ("U.S." → "u", "s").
-_ABBREVIATED: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("united", "states"): ("u", "s"), ("united", "nations"): ("u", "n"), ("united", "kingdom"): ("u", "k"),
-    ("european", "union"): ("e", "u")}
-
-
 def _stem(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not (suffix == "ed" and word.endswith("eed")):
@@ -60,22 +54,9 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'").split("'")[0] for w in _WORD.findall(folded)]
 
 
-def _unabbreviated(found: list[str]) -> list[str]:
-    """Words with a name written out ("united", "states") as its abbreviation's letters ("U.S." → "u", "s")."""
-    out: list[str] = []
-    i = 0
-    while i < len(found):
-        initials = _ABBREVIATED.get(tuple(found[i:i + 2]))
-        out.extend(initials or found[i:i + 1])
-        i += 2 if initials else 1
-    return out
-
-
 def content_terms(text: str) -> list[str]:
-    """Lower-cased, accent-folded, lightly stemmed words without stopwords: what a claim or a query is about. A name
-    and its abbreviation are one ("the United States" ~ "the U.S."): a question and its answer's sentence may each write
-    it either way ("What do the militias blame Israel and the U.S. for?" of "… view Israel and the United States as liable …")."""
-    return [_NUMBER_WORDS.get(w, _stem(w)) for w in _unabbreviated(words(text)) if w not in STOPWORDS]
+    """Lower-cased, accent-folded, lightly stemmed words without stopwords: what a claim or a query is about."""
+    return [_NUMBER_WORDS.get(w, _stem(w)) for w in words(text) if w not in STOPWORDS]
 
 
 def match_keys(text: str) -> set[str]:
@@ -109,15 +90,15 @@ def names(text: str) -> set[str]:
     people, places and dates a claim names."""
     found: set[str] = set()
     for sentence in re.split(r"(?<=[.!?:;])\s+", text.strip()):
-        capitalised = [w for w in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:] if w[0].isupper()]
-        found |= match_keys(" ".join(capitalised))  # together: "United States" is the "U.S." of another text
+        for word in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:]:
+            if word[0].isupper():
+                found |= match_keys(word)
     return found
 
 
 def _capitalised(text: str) -> Iterator[str]:
     """Match keys of a text's capitalised words, in order, a sentence's first included (stopwords have none: "The")."""
-    capitalised = " ".join(word for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper())
-    return (term[:5] for term in content_terms(capitalised))
+    return (key for word in re.findall(r"[^\W\d_]+", text) if word[0].isupper() for key in match_keys(word))
 
 
 def capitalised_keys(text: str) -> set[str]:
