@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from functools import cache, cached_property, partial
 from importlib import resources
 from typing import Any
@@ -30,6 +30,7 @@ from chatbot.embeddings import PackagedEmbeddings, get_embeddings
 from chatbot.index import Index
 from chatbot.inputs import Message, clean_question, parse_history, trim_history
 from chatbot.lexical import (
+    STOPWORDS,
     capitalised_keys,
     content_terms,
     first_capitalised_key,
@@ -99,6 +100,11 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply says something the question didn't: after its yes or no, a word most of the article's
     sentences lack (see `_informative`)."""
     return _informative(match_keys(_LEAD.sub("", reply)) - match_keys(question), candidates)
+
+
+def _speaks_of(question: str, reply: str) -> bool:
+    """Whether a reply speaks of something the question asks of whom it names (a word of it besides the names)."""
+    return bool(match_keys(reply) & (match_keys(question) - capitalised_keys(question)))
 
 
 def _is_no(reply: str) -> bool:
@@ -401,6 +407,27 @@ class Chatbot:
                 (self.settings.answerable_threshold if self._points(question, first.text, candidates) else self.settings.extract_threshold):
             yield self._quoted(evidence, said)
 
+    def _releaded(self, draft: str, question: str, candidates: list[Evidence]) -> Iterator[Supported]:
+        """A yes/no draft that failed as a whole, checked without its yes or no, which the reading of the sentence the
+        rest is cited to then gives (see `_yes_or_no`); `_settled` still asks whether that reply answers the question.
+        Tried after the quoted sentence (see `_extracted`), which can't misstate what the article says: "Was Iran helpful
+        to Iraq?" would get "No, Iran-backed armed groups within Iraq launched attacks on Israel", true but beside the point.
+        And only a reason that speaks of what the question asks: "Has Kataib Hezbollah lost fighters in the attacks?"
+        got "No, … two recent diplomatic missions to Tehran … have not succeeded", which the answer check let through.
+
+        Why: the small model's reason is often right where its yes or no is a guess: "Did the U.S. refuse to help Iraq?"
+        got "Yes, the U.S. expressed an understanding of Baghdad's concerns and committed to diplomatic efforts …", which
+        the judge, asked whether that is the answer, rightly rejects; the reason is the article's, and it reads as "No".
+        """
+        checked = self._checked(_without_lead(draft), question, candidates)
+        first = next(checked, None)
+        if first is None or not _speaks_of(question, first.text):
+            return
+        said = self._yes_or_no(question, first.evidence[0].span.text)
+        head, _, rest = first.text.partition(" ")
+        yield Supported(f"{said}, {head.lower() if head.lower() in STOPWORDS else head} {rest}", first.evidence, first.support)
+        yield from checked
+
     @staticmethod
     def _points(question: str, sentence: str, candidates: list[Evidence]) -> bool:
         """Whether a draft's sentence is a sign of where the answer is, in the article sentence it is cited to: not a
@@ -483,7 +510,8 @@ class Chatbot:
     def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence],
               lede: Evidence | None) -> Iterator[Supported]:
         """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
-        sentence that does: of the article shown, or else of the passages retrieved from articles not shown (`elsewhere`);
+        sentence that does of the article shown, else a yes/no draft's reason after the yes or no the article gives (see
+        `_releaded`), else the quoted sentence that does of the passages retrieved from articles not shown (`elsewhere`);
         a request for the gist ("Summarise the article in one sentence.") whose draft fails, the article's `lede`.
 
         Why look elsewhere: in a library too big to show whole, routing picks the article most of the best passages
@@ -492,30 +520,41 @@ class Chatbot:
         sentence that names something the question names, if it names any ("Is Iraq short of money …?" is not answered
         by a sentence on another country's spending that the model judged to settle it).
         """
-        for draft in drafts:
-            if not is_yes_no(question):
-                draft = _without_lead(draft)
-            checked = self._checked(draft, question, candidates)
-            first = next(checked, None)
-            answered = False
-            if first is not None:
-                kept = (self._settled if is_yes_no(question) else self._kept)(question, first, checked, candidates)
-                for sentence in kept:
-                    answered = True
-                    yield sentence
-            if answered:
-                return
+        kept = (self._checked(draft if is_yes_no(question) else _without_lead(draft), question, candidates) for draft in drafts)
+        if (yield from self._first_answer(question, kept, candidates)):
+            return
         if lede is not None and is_summary(question):
             yield self._quoted(lede)
             return
-        given = names(question)  # a quote from an article the question wasn't sent to must name something it names
-        naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
         said = [s.text for draft in drafts if not is_refusal(draft) for s in split_sentences(draft)]
         pointed = [e for text in said if self._points(question, text, candidates)
                    for e in self.verifier.attribute(text, question, candidates)]
-        extracted = self._extracted(question, candidates, pointed) or self._extracted(question, naming)
-        if extracted is not None:
+        if (extracted := self._extracted(question, candidates, pointed)) is not None:
             yield extracted
+            return
+        releaded = (self._releaded(draft, question, candidates) for draft in drafts if is_yes_no(question) and _LEAD.match(draft))
+        if (yield from self._first_answer(question, releaded, candidates)):
+            return
+        given = names(question)  # a quote from an article the question wasn't sent to must name something it names
+        naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
+        if (extracted := self._extracted(question, naming)) is not None:
+            yield extracted
+
+    def _first_answer(self, question: str, checks: Iterable[Iterator[Supported]],
+                      candidates: list[Evidence]) -> Generator[Supported, None, bool]:
+        """The supported sentences of the first of `checks` (a draft's, checked as they come) that answer the question;
+        whether there was one."""
+        for checked in checks:
+            first = next(checked, None)
+            if first is None:
+                continue
+            answered = False
+            for sentence in (self._settled if is_yes_no(question) else self._kept)(question, first, checked, candidates):
+                answered = True
+                yield sentence
+            if answered:
+                return True
+        return False
 
     def _verified(self, state: dict[str, Any]) -> Iterator[str | Reply]:
         """Answer each part of the question in turn, yielding each supported sentence with its [n] markers as soon
@@ -596,8 +635,7 @@ class Chatbot:
         reason = "" if not bare else str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
         if lead == "No," and is_refusal(reason):
             said = _THAT.sub("", str(self.model.invoke([*messages, AIMessage(_SAYS)]).content).strip())
-            asked = match_keys(part) - capitalised_keys(part)  # what the question asks of whom it names
-            reason = said if match_keys(said) & asked else ""
+            reason = said if _speaks_of(part, said) else ""
         self._timed(state, "generate_s", started)
         return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
 

@@ -66,6 +66,9 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
                  marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
                                     "supported (judge 0.71) but judged not to answer it (P < 0.75)", on_avx512_only=True)),
+    # refused before 2026-12-07 (session 31): the draft "Yes, the U.S. expressed an understanding of Baghdad's concerns and
+    # committed to diplomatic efforts …" fails as a whole; its reason is the article's, and reads as a no
+    ("Did the Americans refuse to help Iraq?", [_NO, ["understanding", "committed", "diplomatic"]]),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
     ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
@@ -255,3 +258,9 @@ def test_a_no_that_only_restates_the_question_does_not_answer_what_the_article_n
     # best matches the question's words, which was then quoted at the draft's bar (P >= 0.5; read at 0.75 and 0.60)
     reply = _streamed(bot, question)
     assert reply.refused, reply.answer
+
+
+def test_a_sentence_that_refers_back_is_judged_after_the_one_it_refers_to(bot) -> None:  # type: ignore[no-untyped-def]
+    # before 2026-12-07 (session 31) Kenani's own sentence, quoted: the right draft "Abul Ameer Thuaiban echoed Kenani's
+    # sentiment." was judged against his sentence alone ("… echoed this sentiment", P 0.23), not after Kenani's (0.98)
+    _check(bot, "Who echoed Kenani's sentiment?", [["thuaiban"]])
