@@ -80,9 +80,10 @@ _SAYS = "No, the article says"
 _THAT = re.compile(r"^that\s+", re.IGNORECASE)
 
 
-# Verbs that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?"): its rewrite may
-# word them otherwise.
-_LIGHT = match_keys("keep keeps kept going goes went get gets got make makes made happen happens happened carry carries carried")
+# Words that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?", "How many times?"):
+# its rewrite may word them otherwise ("How many diplomatic missions did Iraq send to Tehran?").
+_LIGHT = match_keys("keep keeps kept going goes went get gets got make makes made happen happens happened carry carries carried "
+                    "time times")
 
 
 def _terms(queries: list[tuple[str, float]]) -> set[str]:

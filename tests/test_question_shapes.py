@@ -122,6 +122,13 @@ def test_a_joined_question_the_article_answers_no_part_of_is_one_refusal(bot) ->
     # the follow-up, asked as it came, got "They are warning the Iraqi government against interference."
     ("What are the militias doing?", "The militias are launching attacks on Israel [1].",
      "Why do they keep doing it?", [["gaza", "lebanon", "campaign*"]]),
+    # refused before 2026-12-07 (session 31): its rewrite "How many diplomatic missions did Iraq's top security
+    # representatives send to Tehran?" was dropped (no "times"), and the right draft, read as the answer to "How many
+    # times?" alone, at P 0.15
+    ("Where did Iraq send its security officials?",
+     "According to sources within these factions and Iraqi government officials, two recent diplomatic missions to Tehran by "
+     "Iraq’s top security representatives seeking assistance in controlling these groups have not succeeded [1].",
+     "How many times?", [["two"]]),
 ])
 def test_a_follow_up_about_the_previous_answer_is_understood(bot, asked: str, answered: str, follow_up: str,  # type: ignore[no-untyped-def]
                                                               keywords: list[list[str]]) -> None:
