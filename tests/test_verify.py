@@ -271,7 +271,7 @@ def test_a_no_that_goes_on_to_a_fact_is_judged_on_the_fact_and_a_no_one_claim_as
 
 def test_a_sentence_that_refers_back_is_judged_after_the_one_before_where_the_claim_needs_it(candidates: list[Evidence]) -> None:
     """"… Thuaiban, echoed this sentiment": the sentiment is Kenani's, in the sentence before, which the judge is shown
-    only for a claim that names what that sentence alone has."""
+    only for a claim that names whom that sentence alone names, not one that shares a common word with it."""
     passages: list[str] = []
     verifier = Verifier(get_embeddings(), judge=lambda passage, claim: passages.append(passage) or 1.0, threshold=0.5)
     question = "Who echoed Kenani's sentiment?"
@@ -281,4 +281,8 @@ def test_a_sentence_that_refers_back_is_judged_after_the_one_before_where_the_cl
     assert passages[0].endswith("could prove disastrous.")
     passages.clear()
     list(verifier.check("Abul Ameer Thuaiban echoed the sentiment of Sudani.", question, candidates))
-    assert passages and all(p.startswith("A senior adviser") for p in passages)
+    assert passages and all(p.startswith("A senior adviser") for p in passages), passages
+    passages.clear()
+    list(verifier.check("The militias have hit Israel's ongoing campaigns in Gaza and Lebanon.", "What have the militias struck?",
+                        candidates))  # "militias": a common word of the sentence before ("However, militia leaders, …")
+    assert passages and all(p.startswith("For these groups") for p in passages), passages
