@@ -34,7 +34,7 @@ from chatbot.lexical import (
 )
 
 __all__ = ["YES_NO_LEAD", "Evidence", "Supported", "Verifier", "copied", "swapped", "substituted", "is_refusal", "clean_draft",
-           "needs_before", "preceding"]
+           "preceding"]
 
 _REFUSAL = re.compile(
     r"\b(does(?: ?n[o']t| not) (?:say|mention|specify|state|provide|contain|include|give|indicate|discuss|address)|"
@@ -327,7 +327,7 @@ def _people_named(claim: str, people: Names, passage: str) -> bool:
 _REFERS_BACK = re.compile(r"\b(?:this|these|those)\s+\w|^\W*(?:he|she|they|it)\b", re.IGNORECASE)
 
 
-def needs_before(claim: str, passage: str, before: str) -> bool:
+def _needs_before(claim: str, passage: str, before: str) -> bool:
     """Whether a claim about `passage` is to be judged with the sentence `before` it: the passage refers back, and the
     claim names someone or something only that sentence names ("Abul Ameer Thuaiban echoed Kenani's sentiment." of
     "Thuaiban … echoed this sentiment", Kenani's sentiment being the sentence before). Only a name: a common word of
@@ -421,11 +421,11 @@ class Verifier:
         Why: a no is settled apart, by reading the cited sentence for the question's yes or no (answer.py), while the
         judge, asked whether "No, Iraq sent two diplomatic missions to Tehran." answers "Did Iraq send just one
         mission to Tehran?", must see for itself that two is not one, and reads it at P 0.57 (the fact alone: 0.80).
-        The sentence `before` the evidence is shown first where the claim needs it (see `needs_before`): alone, "…
+        The sentence `before` the evidence is shown first where the claim needs it (see `_needs_before`): alone, "…
         Thuaiban, echoed this sentiment" supports "Thuaiban echoed Kenani's sentiment" at P 0.23, after Kenani's at 0.98.
         """
         passage = " ".join(e.span.text for e in evidence)
-        if needs_before(claim, passage, before):
+        if _needs_before(claim, passage, before):
             passage = f"{before} {passage}"
         said = _NO_THEN.sub("", claim)
         if said != claim and not is_short(said):
