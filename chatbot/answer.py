@@ -104,8 +104,14 @@ def _says_more(question: str, reply: str, candidates: list[Evidence]) -> bool:
 
 
 def _speaks_of(question: str, reply: str) -> bool:
-    """Whether a reply speaks of something the question asks of whom it names (a word of it besides the names)."""
-    return bool(match_keys(reply) & (match_keys(question) - capitalised_keys(question)))
+    """Whether a reply speaks of something the question asks of whom it names (a word of it besides the names), a word
+    and its forms by their stems, one the start of the other ("refuse" ~ "refused": "refus"): not by the five-letter match
+    key, which makes "military" one word with "militias" ("Were any Israelis killed by the militias' strikes?" got "No,
+    Israel's military campaigns …")."""
+    named = capitalised_keys(question)
+    asked = [term for term in content_terms(question) if term[:5] not in named]
+    return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+               for a in asked for b in content_terms(reply))
 
 
 def _is_no(reply: str) -> bool:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative, _is_no, _without_lead
+from chatbot.answer import Chatbot, _informative, _is_no, _speaks_of, _without_lead
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -35,6 +35,15 @@ def test_a_yes_or_no_nobody_asked_for_is_dropped_but_a_no_one_is_kept() -> None:
 def test_a_no_is_a_no_set_off_by_a_stop_not_a_no_one() -> None:
     assert _is_no("No, they have continued.") and _is_no("No.") and _is_no("no: the militias")
     assert not _is_no("No one has claimed the attacks.") and not _is_no("Nobody did.") and not _is_no("Yes, they did.")
+
+
+def test_a_reason_speaks_of_what_the_question_asks_by_a_word_s_forms_not_by_a_shared_start() -> None:
+    """"military" is not "militias", though both start "milit"; "refused" is "refuse", and a name the question gives is no
+    word it asks about."""
+    assert not _speaks_of("Were any Israelis killed by the militias' strikes?", "Israel's military campaigns in Gaza have left Iraq …")
+    assert _speaks_of("Did the U.S. refuse to help Iraq?", "The U.S. refused, it committed to efforts to help reduce escalation.")
+    assert _speaks_of("Have the militia strikes stopped?", "The militias have continued their strikes.")
+    assert not _speaks_of("Did Israel warn Iraq directly?", "Israel's campaigns have left Iraq balancing a complex alliance.")
 
 
 def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:
