@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Collection, Generator, Iterable, Iterator
-from functools import cache, cached_property, partial
+from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -80,6 +80,9 @@ _SAYS = "No, the article says"
 _THAT = re.compile(r"^that\s+", re.IGNORECASE)
 
 
+# Fact-checking readings kept (see `Chatbot._read_yes`): a question's run of the answer step asks a few dozen at most.
+_READINGS = 1024
+
 # Words that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?", "How many times?"):
 # its rewrite may word them otherwise ("How many diplomatic missions did Iraq send to Tehran?").
 _LIGHT = match_keys("keep keeps kept going goes went get gets got make makes made happen happens happened carry carries carried "
@@ -140,6 +143,9 @@ class Chatbot:
         self.model = model
         self.embeddings = embeddings or get_embeddings()
         self.prompts = load_prompts()
+        # a reading asked again (the yes or no of a sentence `_releaded` just read, which `_settled` checks; the sentences
+        # `_extracted` read, read again by a no's overrule) costs ~0.27 s each time on 2 cores: each prompt is read once
+        self._yes = lru_cache(maxsize=_READINGS)(self._read_yes)
         self.verifier = Verifier(self.embeddings, self._judge, settings.support_threshold, settings.short_answer_threshold)
         self.reload()
         library = self.router.whole(self.router.library)
@@ -324,7 +330,7 @@ class Chatbot:
         the cited passage doesn't say). The claim closes the prompt, so the state of all before it is kept and reused."""
         return self._yes(self.prompts["judge"].format(passage=passage, claim=claim), "\n\nClaim:")
 
-    def _yes(self, prompt: str, reuse_until: str) -> float:
+    def _read_yes(self, prompt: str, reuse_until: str) -> float:
         """P(Yes) for a fact-checking prompt, the KV state of its head (up to `reuse_until`) kept for the next that starts the same.
 
         Why the instructions come first in these prompts: on 2 cores a prompt token costs half as much as a written one,
