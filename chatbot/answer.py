@@ -541,7 +541,7 @@ class Chatbot:
             return
         said = [s.text for draft in drafts if not is_refusal(draft) for s in split_sentences(draft)]
         pointed = [e for text in said if self._points(question, text, candidates)
-                   for e in self.verifier.attribute(text, question, candidates)]
+                   for e in self.verifier.pointed_at(text, question, candidates)]
         if (extracted := self._extracted(question, candidates, pointed)) is not None:
             yield extracted
             return

@@ -219,6 +219,9 @@ def test_a_draft_that_misstates_the_answer_still_points_at_the_sentence_that_hol
 @pytest.mark.parametrize(("question", "keywords"), [
     ("How many times did Iraq send security officials to Tehran?", [["two"]]),
     ("Is Kenani Sunni or Shiite?", [["shiite"]]),
+    # refused before 2026-12-07 (session 32): the draft "… for recent strikes on Iran" is cited to the sentence that writes
+    # "U.S." (and "military", which matches "militias"), not the one that writes "United States", where it is not judged supported
+    ("What do the militias say Israel and the U.S. are guilty of?", [["strikes"], ["iran"]]),
 ])
 def test_a_sentence_a_failed_draft_points_at_is_quoted_when_read_as_the_answer(bot, question: str,  # type: ignore[no-untyped-def]
                                                                               keywords: list[list[str]]) -> None:

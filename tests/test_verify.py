@@ -286,3 +286,14 @@ def test_a_sentence_that_refers_back_is_judged_after_the_one_before_where_the_cl
     list(verifier.check("The militias have hit Israel's ongoing campaigns in Gaza and Lebanon.", "What have the militias struck?",
                         candidates))  # "militias": a common word of the sentence before ("However, militia leaders, …")
     assert passages and all(p.startswith("For these groups") for p in passages), passages
+
+
+def test_a_claim_points_at_the_runner_up_it_matches_nearly_as_well(candidates: list[Evidence]) -> None:
+    # "the U.S." lifts the sentence on balancing the U.S. and Iran above the one the claim restates, which writes "United States"
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+    claim = "The militias blame Israel and the U.S. for recent strikes on Iran."
+    question = "What do the militias blame Israel and the U.S. for?"
+    assert not any("liable" in e.span.text for e in verifier.attribute(claim, question, candidates))
+    pointed = verifier.pointed_at(claim, question, candidates)
+    assert any("liable" in e.span.text for e in pointed)
+    assert set(verifier.attribute(claim, question, candidates)) < set(pointed)
