@@ -117,6 +117,12 @@ def _speaks_of(question: str, reply: str) -> bool:
                for a in asked for b in content_terms(reply))
 
 
+def _names_nothing(question: str) -> bool:
+    """A question of pronouns and light verbs alone ("Did they get it?", a follow-up its rewrite left as asked): no
+    article sentence can be read as its answer without the chat before it (each reads as one: P 0.81-0.85)."""
+    return not match_keys(question) - _LIGHT
+
+
 def _is_no(reply: str) -> bool:
     """Whether a reply leads with a no (not "No one …")."""
     lead = YES_NO_LEAD.match(reply)
@@ -471,7 +477,8 @@ class Chatbot:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
         settles); None unless one of the best-matching sentences, or of those a failed draft was cited to (`pointed`),
         is judged to answer it, and clearly more surely than the best-matching others; None too for an input that asks
-        nothing (see `asks`). A sentence the draft was cited to needs a lower P: the draft and the reading agree.
+        nothing (see `asks`) or names nothing (see `_names_nothing`). A sentence the draft was cited to needs a lower P:
+        the draft and the reading agree.
 
         Why: the small model refuses or misreads many questions put in a reader's own words, while it can tell
         well whether a given sentence answers them; the article's own sentence can't misstate who did what. The
@@ -484,7 +491,7 @@ class Chatbot:
         closest sentence to many a question the article doesn't answer; but a draft written for such a question is a refusal
         or an invention, cited to a sentence it reads at P < 0.45 (dev and 38 questions written apart from the eval).
         """
-        if not asks(question):
+        if not asks(question) or _names_nothing(question):
             return None
         sentences = [c for c in candidates if self._quotable(c)]
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]

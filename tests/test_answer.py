@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative, _is_no, _speaks_of, _without_lead
+from chatbot.answer import Chatbot, _informative, _is_no, _names_nothing, _speaks_of, _without_lead
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -60,3 +60,11 @@ def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:
     assert person("Who is Abul Ameer Thuaiban?", "He is a senior adviser to Prime Minister Sudani [1].") is None  # two
     assert person("Who is Ahmed Kenani?", "A Shiite lawmaker [1].", "Does he agree with Thuaiban?") is None  # names its own
     assert person("What did Iraq ask of Tehran?", "Help in controlling the militias [1].") is None  # places only
+
+
+def test_a_question_of_pronouns_and_light_verbs_names_nothing_a_sentence_could_answer() -> None:
+    assert _names_nothing("Did they get it?")
+    assert _names_nothing("What happened to them?")
+    assert not _names_nothing("Did it work?")
+    assert not _names_nothing("Did they get help from Tehran?")
+    assert not _names_nothing("How many times?")
