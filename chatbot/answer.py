@@ -86,7 +86,7 @@ _READINGS = 1024
 # Words that say little of what a follow-up asks ("Why do they keep doing it?", "Did it happen again?", "How many times?"):
 # its rewrite may word them otherwise ("How many diplomatic missions did Iraq send to Tehran?").
 _LIGHT = match_keys("keep keeps kept going goes went get gets got make makes made happen happens happened carry carries carried "
-                    "time times")
+                    "time times work works worked")
 
 
 def _terms(queries: list[tuple[str, float]]) -> set[str]:
