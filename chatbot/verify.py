@@ -86,6 +86,10 @@ def clean_draft(text: str) -> str:
 # evidence nor in the question (a translation, an opinion or an invented detail brings many).
 _MAX_UNSEEN_WORDS = 4
 
+# Where a claim goes on to a second thing its subject did ("… advises Sudani and warns against interference"): "and"
+# before a lower-case word ending as a verb in the past or the third person does.
+_AND_THEN = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)")
+
 # A claim that someone said something ("Israel said that Iraq is …") …
 _SPEAKS = re.compile(r"\b(?:sa(?:id|ys)|stated|told|claimed|announced|declared|argued|insisted|stressed|noted|added|explained|"
                      r"reported|emphasi[sz]ed|warned)\b", re.IGNORECASE)
@@ -405,9 +409,10 @@ class Verifier:
     def lexically_grounded(claim: str, question: str, evidence: Sequence[Evidence], people: Names = _NO_NAMES,
                            before: str = "") -> bool:
         """Numbers, units of time and names of the claim occur in the evidence or question, and so do half of its new words
-        (all but a few); a claim with no new words must be a yes or a no, to a question about something the evidence says. The people
-        and groups it names (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it; a name
-        the evidence gives by its last word is named in full. A claim that someone said something must cite a sentence
+        (all but a few) and half of those of each further thing it says its subject did ("… and warns …"); a claim with no
+        new words must be a yes or a no, to a question about something the evidence says. The people and groups it names
+        (`people`, see `full_names`) must be in the evidence, or in the sentence `before` it; a name the evidence gives by
+        its last word is named in full. A claim that someone said something must cite a sentence
         that reports what someone said, thinks or holds: the judge reads "Israel said that <a sentence of the article>"
         as supported by that sentence (P 0.73), while the article reports no word of Israel's."""
         passage = " ".join(e.span.text for e in evidence)
@@ -424,8 +429,16 @@ class Verifier:
         new = match_keys(YES_NO_LEAD.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
             return bool(YES_NO_LEAD.match(claim)) and bool(match_keys(question) & match_keys(passage))
-        unseen = new - match_keys(passage)
-        return len(unseen) <= min(_MAX_UNSEEN_WORDS, 0.5 * len(new))
+        seen = match_keys(passage)
+        if len(new - seen) > min(_MAX_UNSEEN_WORDS, 0.5 * len(new)):
+            return False
+        # and so must each further thing it says its subject did: the judge reads "Abul Ameer Thuaiban advises Sudani
+        # and warns against interference" as supported by his sentence (P 0.80), which says nothing of interference
+        for then in _AND_THEN.split(claim)[1:]:
+            added = match_keys(then) - match_keys(question)
+            if len(added - seen) > 0.5 * len(added):
+                return False
+        return True
 
     def judge_claim(self, claim: str, question: str, evidence: Sequence[Evidence], before: str = "") -> float:
         """P(the evidence supports the claim); short claims and yes/no replies are put in the context of the question

@@ -297,3 +297,17 @@ def test_a_claim_points_at_the_runner_up_it_matches_nearly_as_well(candidates: l
     pointed = verifier.pointed_at(claim, question, candidates)
     assert any("liable" in e.span.text for e in pointed)
     assert set(verifier.attribute(claim, question, candidates)) < set(pointed)
+
+
+def test_each_further_thing_a_claim_says_its_subject_did_is_grounded_in_the_evidence(candidates: list[Evidence]) -> None:
+    # the judge reads the whole at P 0.80 from Thuaiban's sentence, which says nothing of interference
+    verifier = Verifier(get_embeddings(), judge=lambda passage, claim: 1.0, threshold=0.5)
+
+    def grounded(question: str, claim: str) -> bool:
+        return verifier.lexically_grounded(claim, question, verifier.attribute(claim, question, candidates))
+
+    assert not grounded("Who advises Sudani and what did he warn?", "Abul Ameer Thuaiban advises Sudani and warns against interference.")
+    assert grounded("Who advises Sudani and what did he warn?", "Abul Ameer Thuaiban advises Sudani and warned that a direct conflict "
+                    "with Israel could prove disastrous.")
+    assert grounded("How did the U.S. respond?", "The U.S. expressed an understanding of Baghdad's concerns and committed to "
+                    "diplomatic efforts.")
