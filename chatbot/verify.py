@@ -90,6 +90,9 @@ _MAX_UNSEEN_WORDS = 4
 # before a lower-case word ending as a verb in the past or the third person does.
 _AND_THEN = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)")
 
+# A draft's sentence that names its subject by the sentence before's ("… counsels the prime minister. He warned …").
+_HE_OR_SHE = re.compile(r"(?:He|She)\b")
+
 # A claim that someone said something ("Israel said that Iraq is …") …
 _SPEAKS = re.compile(r"\b(?:sa(?:id|ys)|stated|told|claimed|announced|declared|argued|insisted|stressed|noted|added|explained|"
                      r"reported|emphasi[sz]ed|warned)\b", re.IGNORECASE)
@@ -341,6 +344,18 @@ def _needs_before(claim: str, passage: str, before: str) -> bool:
         and bool((capitalised_keys(claim) - match_keys(passage)) & match_keys(before))
 
 
+def _as_named(sentence: str, subject: str, people: Names) -> tuple[str, str]:
+    """The sentence as checked, with a leading "He" or "She" written as the person the draft's sentence before opened
+    with (`subject`), and the person this one opens with (the same, for a "he").
+
+    Why: alone, "He warned Iraq against interference." (after "Abul Ameer Thuaiban counsels the prime minister.") is
+    supported by the militia leaders' warning; as "Abul Ameer Thuaiban warned …" it names whom that sentence doesn't."""
+    if subject and (pronoun := _HE_OR_SHE.match(sentence)):
+        return subject + sentence[pronoun.end():], subject
+    first = next(iter(people.given_in(sentence).values()), "")
+    return sentence, first if first and sentence.startswith(first) else ""
+
+
 def preceding(candidates: Sequence[Evidence]) -> dict[Evidence, Evidence]:
     """Each candidate sentence's neighbour just before it in its article, which may name whom its "he" or "they" is."""
     return {b: a for a, b in zip(candidates, candidates[1:]) if a.source == b.source and 0 <= b.span.start - a.span.end <= 3}
@@ -495,8 +510,10 @@ class Verifier:
         """The draft's supported sentences with their evidence, each yielded as soon as it is checked."""
         people = full_names("\n".join(c.span.text for c in candidates))
         before_each = preceding(candidates)
+        subject = ""
         for sentence in split_sentences(draft):
-            evidence = self.attribute(sentence.text, question, candidates)
+            claim, subject = _as_named(sentence.text, subject, people)
+            evidence = self.attribute(claim, question, candidates)
             before = " ".join(before_each[e].span.text for e in evidence if e in before_each)
-            if (support := self.support(sentence.text, question, evidence, people, before)) is not None:
+            if (support := self.support(claim, question, evidence, people, before)) is not None:
                 yield Supported(sentence.text, evidence, support)

@@ -4,7 +4,9 @@ import pytest
 
 from chatbot.chunks import Span, split_sentences
 from chatbot.embeddings import get_embeddings
-from chatbot.verify import Evidence, Verifier, clean_draft, copied, is_refusal, substituted, swapped
+from chatbot.lexical import full_names
+from chatbot.verify import Evidence, Verifier, _as_named, clean_draft, copied, is_refusal, substituted, swapped
+from tests.conftest import ARTICLE
 
 
 @pytest.mark.parametrize("text", ["The article doesn't say.", "The article does not mention his birth date.",
@@ -311,3 +313,14 @@ def test_each_further_thing_a_claim_says_its_subject_did_is_grounded_in_the_evid
                     "with Israel could prove disastrous.")
     assert grounded("How did the U.S. respond?", "The U.S. expressed an understanding of Baghdad's concerns and committed to "
                     "diplomatic efforts.")
+
+
+def test_a_he_or_she_after_a_sentence_that_opens_with_a_name_is_checked_as_that_person() -> None:
+    # alone, "He warned Iraq against interference." is supported by the militia leaders' warning
+    people = full_names(ARTICLE.read_text())
+    assert _as_named("Abul Ameer Thuaiban counsels the prime minister.", "", people) == \
+        ("Abul Ameer Thuaiban counsels the prime minister.", "Abul Ameer Thuaiban")
+    assert _as_named("He warned Iraq against interference.", "Abul Ameer Thuaiban", people) == \
+        ("Abul Ameer Thuaiban warned Iraq against interference.", "Abul Ameer Thuaiban")
+    assert _as_named("He warned Iraq.", "", people) == ("He warned Iraq.", "")
+    assert _as_named("The U.S. helped.", "Ahmed Kenani", people) == ("The U.S. helped.", "")
