@@ -87,8 +87,8 @@ def clean_draft(text: str) -> str:
 _MAX_UNSEEN_WORDS = 4
 
 # Where a claim goes on to a second thing its subject did ("… advises Sudani and warns against interference"): "and"
-# before a lower-case word ending as a verb in the past or the third person does.
-_AND_THEN = re.compile(r",?\s+and\s+(?=[a-z]+(?:s|ed)\b)")
+# before a lower-case word ending as a verb in the past or the third person does (not "and this …", "and its …").
+_AND_THEN = re.compile(r",?\s+and\s+(?!(?:this|its|his)\b)(?=[a-z]+(?:s|ed)\b)")
 
 # A draft's sentence that names its subject by the sentence before's ("… counsels the prime minister. He warned …").
 _HE_OR_SHE = re.compile(r"(?:He|She)\b")
@@ -397,7 +397,11 @@ class Verifier:
 
     def attribute(self, claim: str, question: str, candidates: Sequence[Evidence]) -> tuple[Evidence, ...]:
         """The best sentence for `claim`, plus a second one when it adds claim words the first lacks."""
-        ranked = self.rank(claim, question, candidates)
+        return self._attributed(claim, question, self.rank(claim, question, candidates))
+
+    @staticmethod
+    def _attributed(claim: str, question: str, ranked: list[tuple[float, Evidence]]) -> tuple[Evidence, ...]:
+        """`attribute` from the candidates as `rank` scored them."""
         if not ranked:
             return ()
         best_score, best = ranked[0]
@@ -416,7 +420,7 @@ class Verifier:
         liable for recent strikes on Iran"), the word alone can lift a sentence that shares it above the one the claim
         restates (0.59 vs 0.56)."""
         ranked = self.rank(claim, question, candidates)
-        evidence = self.attribute(claim, question, candidates)
+        evidence = self._attributed(claim, question, ranked)
         close = [e for score, e in ranked[1:2] if score >= _CLOSE_RUNNER_UP * ranked[0][0] and e not in evidence]
         return (*evidence, *close)
 
