@@ -117,10 +117,15 @@ def _speaks_of(question: str, reply: str) -> bool:
                for a in asked for b in content_terms(reply))
 
 
+def _asked(question: str) -> set[str]:
+    """What a question asks about: its words but the light ones, which a rewrite may word otherwise."""
+    return match_keys(question) - _LIGHT
+
+
 def _names_nothing(question: str) -> bool:
     """A question of pronouns and light verbs alone ("Did they get it?", a follow-up its rewrite left as asked): no
     article sentence can be read as its answer without the chat before it (each reads as one: P 0.81-0.85)."""
-    return not match_keys(question) - _LIGHT
+    return not _asked(question)
 
 
 def _is_no(reply: str) -> bool:
@@ -231,7 +236,7 @@ class Chatbot:
         # sometimes replace the question with the previous one, or answer it ("What would they prefer the militias do?"
         # → "Some coalition members prefer the militias to relocate …", which the draft then refuses), and then the
         # follow-up itself, read after the recent turns, is safer.
-        asked = match_keys(state["question"]) - _LIGHT
+        asked = _asked(state["question"])
         if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not asked <= match_keys(rewrite) \
                 or (is_question(state["question"]) and not is_question(rewrite)):
             return str(state["question"])

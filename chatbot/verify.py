@@ -445,16 +445,16 @@ class Verifier:
             return False  # "Thuaiban warned …" of a sentence about what "some coalition members fear"
         if _SPEAKS.search(claim) and not _REPORTS.search(passage):
             return False  # "Israel said that Iraq is carefully navigating …" of the article's own words
-        new = match_keys(YES_NO_LEAD.sub("", claim)) - match_keys(question)  # "yes" is the reply, not a word to find
+        asked, seen = match_keys(question), match_keys(passage)
+        new = match_keys(YES_NO_LEAD.sub("", claim)) - asked  # "yes" is the reply, not a word to find
         if not new:  # it only restates the question: an answer only if it is a yes or a no about what the evidence says
-            return bool(YES_NO_LEAD.match(claim)) and bool(match_keys(question) & match_keys(passage))
-        seen = match_keys(passage)
+            return bool(YES_NO_LEAD.match(claim)) and bool(asked & seen)
         if len(new - seen) > min(_MAX_UNSEEN_WORDS, 0.5 * len(new)):
             return False
         # and so must each further thing it says its subject did: the judge reads "Abul Ameer Thuaiban advises Sudani
         # and warns against interference" as supported by his sentence (P 0.80), which says nothing of interference
         for then in _AND_THEN.split(claim)[1:]:
-            added = match_keys(then) - match_keys(question)
+            added = match_keys(then) - asked
             if len(added - seen) > 0.5 * len(added):
                 return False
         return True
