@@ -117,6 +117,15 @@ def _speaks_of(question: str, reply: str) -> bool:
                for a in asked for b in content_terms(reply))
 
 
+def _speaks_first_of(question: str, reply: str, candidates: list[Evidence]) -> bool:
+    """Whether a reply speaks first of whom the question does, a party few of the article's sentences name (see
+    `_informative`): what it did instead can settle whether it did what was asked ("Does Kenani belong to the Sunni
+    community?": "Kenani is a Shiite lawmaker"), while a party most sentences name ("Israel's strikes …") says nothing of
+    the question by being named."""
+    subject = first_capitalised_key(question)
+    return subject is not None and subject == first_capitalised_key(reply) and _informative({subject}, candidates)
+
+
 def _asked(question: str) -> set[str]:
     """What a question asks about: its words but the light ones, which a rewrite may word otherwise."""
     return match_keys(question) - _LIGHT
@@ -645,8 +654,12 @@ class Chatbot:
         article says" and writes what the article says instead ("Does Iraq have an embassy relationship with Israel?":
         "Iraq does not have a formal diplomatic relationship with Israel"), kept only if it speaks of something the
         question asks besides whom it names ("Did Israel warn Iraq directly?" got "Israel's military campaigns in Gaza
-        and Lebanon have left Iraq balancing …", nothing of warning, which the later checks let through as a no).
-        Only the embedded model can be made to go on from a start of its reply.
+        and Lebanon have left Iraq balancing …", nothing of warning, which the later checks let through as a no) or,
+        where the model said no rather than that the article doesn't say, if it speaks first of whom the question does
+        (see `_speaks_first_of`: "Does Kenani belong to the Sunni community?" got "No, Kenani does not belong …", then
+        "Kenani is a Shiite lawmaker"). Not after a refusal: "Did the United States send troops to Iraq to stop the
+        attacks?", which the model rightly refused, would get "No, the United States … committed to diplomatic efforts",
+        which doesn't settle it. Only the embedded model can be made to go on from a start of its reply.
         """
         if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama):
             return [draft]
@@ -660,7 +673,8 @@ class Chatbot:
         reason = "" if not bare else str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
         if lead == "No," and is_refusal(reason):
             said = _THAT.sub("", str(self.model.invoke([*messages, AIMessage(_SAYS)]).content).strip())
-            reason = said if _speaks_of(part, said) else ""
+            denied = not is_refusal(draft)  # the model said no, rather than that the article doesn't say
+            reason = said if _speaks_of(part, said) or (denied and _speaks_first_of(part, said, candidates)) else ""
         self._timed(state, "generate_s", started)
         return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
 

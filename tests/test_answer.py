@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative, _is_no, _names_nothing, _speaks_of, _without_lead
+from chatbot.answer import Chatbot, _informative, _is_no, _names_nothing, _speaks_first_of, _speaks_of, _without_lead
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -44,6 +44,16 @@ def test_a_reason_speaks_of_what_the_question_asks_by_a_word_s_forms_not_by_a_sh
     assert _speaks_of("Did the U.S. refuse to help Iraq?", "The U.S. refused, it committed to efforts to help reduce escalation.")
     assert _speaks_of("Have the militia strikes stopped?", "The militias have continued their strikes.")
     assert not _speaks_of("Did Israel warn Iraq directly?", "Israel's campaigns have left Iraq balancing a complex alliance.")
+
+
+def test_a_reason_speaks_first_of_whom_the_question_does_only_if_few_sentences_name_them(candidates: list[Evidence]) -> None:
+    """What a party did instead can settle whether it did something else; a party most of the article names settles nothing."""
+    assert _speaks_first_of("Does Kenani belong to the Sunni community?", "Kenani is a Shiite lawmaker.", candidates)
+    assert _speaks_first_of("Did Tehran agree to rein in the militias?", "Tehran's stance was dismissive.", candidates)
+    assert not _speaks_first_of("Did Israel's strikes hit Baghdad?", "Israel's military campaigns in Gaza have left Iraq balancing …",
+                                candidates)
+    assert not _speaks_first_of("Has Kataib Hezbollah lost fighters?", "According to sources, two missions to Tehran have not succeeded.",
+                                candidates)
 
 
 def test_a_follow_up_s_he_is_the_one_person_its_last_exchange_names() -> None:

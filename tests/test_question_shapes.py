@@ -69,6 +69,11 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # refused before 2026-12-07 (session 31): the draft "Yes, the U.S. expressed an understanding of Baghdad's concerns and
     # committed to diplomatic efforts …" fails as a whole; its reason is the article's, and reads as a no
     ("Did the Americans refuse to help Iraq?", [_NO, ["understanding", "committed", "diplomatic"]]),
+    # refused before 2026-12-07 (session 33): the draft "No, Kenani does not belong to the Sunni community." restates the
+    # question, and what the model went on to say the article says ("Kenani is a Shiite lawmaker") shares no word with it
+    # besides the name
+    ("Does Kenani belong to the Sunni community?", [_NO, ["shiite"]]),
+    ("Did Tehran agree to rein in the militias?", [_NO, ["dismiss*", "own decisions"]]),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
     ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
