@@ -33,6 +33,7 @@ from chatbot.lexical import (
     STOPWORDS,
     capitalised_keys,
     content_terms,
+    counts,
     first_capitalised_key,
     full_names,
     is_short,
@@ -519,6 +520,27 @@ class Chatbot:
             return None
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
 
+    def _miscounted(self, question: str, candidates: list[Evidence]) -> Supported | None:
+        """A yes/no question's no, quoting the article sentence that counts what the question counts by another number
+        (the best-matching one, if several do): "Did Iraq send three missions to Tehran?" → "No: … two recent diplomatic
+        missions to Tehran …"; None if a sentence gives the question's own count of it, or none counts it.
+
+        Why: the small model reads a sentence that gives another count as no answer (P 0.28) and refuses, or writes
+        "Yes, … sent two diplomatic missions"; a different count of the same thing settles it. What is counted is
+        matched by the words after the number ("three missions" ~ "two recent diplomatic missions").
+        """
+        asked = counts(question)
+        if not asked or not is_yes_no(question):
+            return None
+
+        def recounts(evidence: Evidence, same: bool) -> bool:
+            return any((n == m) == same and things & counted for n, things in asked for m, counted in counts(evidence.span.text))
+
+        if any(recounts(c, True) for c in candidates):
+            return None
+        other = [c for c in candidates if self._quotable(c) and recounts(c, False)]
+        return self._quoted(self.verifier.rank(question, question, other)[0][1], "No") if other else None
+
     @classmethod
     def _lede(cls, candidates: list[Evidence], context: Context, passages: list[Passage]) -> Evidence | None:
         """The first whole sentence among `candidates` (the sentences of `context`, in reading order) of the article shown
@@ -556,6 +578,9 @@ class Chatbot:
         """
         kept = (self._checked(draft if is_yes_no(question) else _without_lead(draft), question, candidates) for draft in drafts)
         if (yield from self._first_answer(question, kept, candidates)):
+            return
+        if (miscounted := self._miscounted(question, candidates)) is not None:
+            yield miscounted
             return
         if lede is not None and is_summary(question):
             yield self._quoted(lede)

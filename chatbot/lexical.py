@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "durations", "names", "capitalised_keys",
+__all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "counts", "durations", "names", "capitalised_keys",
            "first_capitalised_key", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
@@ -74,6 +74,32 @@ def numbers(text: str) -> set[str]:
     """Numbers written in digits or as small number words, normalised to digits."""
     found = set(re.findall(r"\d+(?:[.,]\d+)*", text))
     found |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS and w not in ("once", "first", "second")}
+    return found
+
+
+# Words before a number that make it a bound, not a count ("more than one delegation").
+_BOUNDS = frozenset("more than less fewer over under least most about nearly almost around up".split())
+# At most this many words after a number name what it counts ("two recent diplomatic missions").
+_COUNTED_WORDS = 3
+
+
+def counts(text: str) -> list[tuple[str, set[str]]]:
+    """The counts a text gives: each number (in digits or a small number word) with the match keys of the words after it
+    that name what it counts, up to a stopword ("two recent diplomatic missions to Tehran" → ("2", {"recen", "diplo",
+    "missi"})). Not a bound ("more than one …"), nor a part ("one of the militias"), nor a rank ("first")."""
+    found: list[tuple[str, set[str]]] = []
+    tokens = words(text)
+    for i, token in enumerate(tokens):
+        number = token if token.isdigit() else _NUMBER_WORDS.get(token) if token not in ("once", "first", "second", "third") else None
+        if number is None or (i > 0 and tokens[i - 1] in _BOUNDS):
+            continue
+        counted: set[str] = set()
+        for word in tokens[i + 1: i + 1 + _COUNTED_WORDS]:
+            if word in STOPWORDS:
+                break
+            counted |= match_keys(word)
+        if counted:
+            found.append((number, counted))
     return found
 
 

@@ -1,4 +1,4 @@
-from chatbot.lexical import capitalised_keys, content_terms, durations, first_capitalised_key, full_names, match_keys, numbers
+from chatbot.lexical import capitalised_keys, content_terms, counts, durations, first_capitalised_key, full_names, match_keys, numbers
 
 
 def test_content_terms_drop_stopwords_and_fold_forms() -> None:
@@ -6,6 +6,14 @@ def test_content_terms_drop_stopwords_and_fold_forms() -> None:
     assert len(terms) == 4 and "the" not in terms and "did" not in terms
     assert terms == content_terms("mission Tehran leader succeeds")
     assert content_terms("retaliation")[0][:5] == content_terms("retaliatory")[0][:5]
+
+
+def test_a_count_is_a_number_with_the_words_after_it_not_a_bound_a_part_or_a_rank() -> None:
+    assert counts("Did Iraq send three missions to Tehran?") == [("3", {"missi"})]
+    assert counts("two recent diplomatic missions to Tehran") == [("2", {"recen", "diplo", "missi"})]
+    assert counts("Did Iraq send more than one delegation?") == []
+    assert counts("Is Kataib Hezbollah one of the militias?") == []
+    assert counts("the first mission, in 2024 the talks") == []
 
 
 def test_numbers_read_digits_and_small_number_words() -> None:

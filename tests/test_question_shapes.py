@@ -74,6 +74,9 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # besides the name
     ("Does Kenani belong to the Sunni community?", [_NO, ["shiite"]]),
     ("Did Tehran agree to rein in the militias?", [_NO, ["dismiss*", "own decisions"]]),
+    # refused before 2026-12-07 (session 33): the draft "Yes, … sent two diplomatic missions …" fails, and the sentence
+    # that gives the other count reads as no answer (P 0.28)
+    ("Did Iraq send three missions to Tehran?", [_NO, ["two"]]),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
     ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
