@@ -529,16 +529,14 @@ class Chatbot:
         "Yes, … sent two diplomatic missions"; a different count of the same thing settles it. What is counted is
         matched by the words after the number ("three missions" ~ "two recent diplomatic missions").
         """
-        asked = counts(question)
-        if not asked or not is_yes_no(question):
+        asked = counts(question) if is_yes_no(question) else []
+        if not asked:
             return None
-
-        def recounts(evidence: Evidence, same: bool) -> bool:
-            return any((n == m) == same and things & counted for n, things in asked for m, counted in counts(evidence.span.text))
-
-        if any(recounts(c, True) for c in candidates):
+        # each sentence's counts of what the question counts, as (the same number?) flags
+        recounted = {c: {n == m for n, things in asked for m, counted in counts(c.span.text) if things & counted} for c in candidates}
+        if any(True in same for same in recounted.values()):
             return None
-        other = [c for c in candidates if self._quotable(c) and recounts(c, False)]
+        other = [c for c in candidates if False in recounted[c] and self._quotable(c)]
         return self._quoted(self.verifier.rank(question, question, other)[0][1], "No") if other else None
 
     @classmethod

@@ -79,6 +79,8 @@ def numbers(text: str) -> set[str]:
 
 # Words before a number that make it a bound, not a count ("more than one delegation").
 _BOUNDS = frozenset("more than less fewer over under least most about nearly almost around up".split())
+# Number words that give how often or which, not how many.
+_NOT_COUNTS = frozenset({"once", "first", "second", "third"})
 # At most this many words after a number name what it counts ("two recent diplomatic missions").
 _COUNTED_WORDS = 3
 
@@ -90,7 +92,7 @@ def counts(text: str) -> list[tuple[str, set[str]]]:
     found: list[tuple[str, set[str]]] = []
     tokens = words(text)
     for i, token in enumerate(tokens):
-        number = token if token.isdigit() else _NUMBER_WORDS.get(token) if token not in ("once", "first", "second", "third") else None
+        number = token if token.isdigit() else None if token in _NOT_COUNTS else _NUMBER_WORDS.get(token)
         if number is None or (i > 0 and tokens[i - 1] in _BOUNDS):
             continue
         counted: set[str] = set()
