@@ -20,7 +20,7 @@ hers herself him himself his how i if in into is it its itself just let me more 
 off on once only or other our ours ourselves out over own same she should so some such than that the their
 theirs them themselves then there these they this those through to too under until up very was we were what
 when where which while who whom whose why will with would you your yours yourself yourselves article say says
-said tell told according s t
+said tell told describe explain according s t
 """.split())
 
 # Words that flip a claim's meaning: stopwords for retrieval, but a claim must not gain or lose one.

@@ -43,8 +43,11 @@ _SUMMARY = re.compile(r"\b(?:summar(?:y|ies|ise|ize)|sum(?:s|med)?\s+(?:\w+\s+){
 # … and what else it may say: that it is about the article, and how briefly.
 _OF_THE_ARTICLE = re.compile(r"\b(?:article|story|piece|report|text|news|short|brief(?:ly)?|quick|sentences?|lines?|words?|"
                              r"please|give|provide|one|two|three|few)\b|\d+", re.IGNORECASE)
-# A question that asks how (not how many, how much …) or why.
-_HOW_OR_WHY = re.compile(r"^\s*(?:how(?!\s+(?:many|much|long|old|far|often|big|large|soon)\b)|why)\b", re.IGNORECASE)
+# A question that asks how (not how many, how much …) or why, or a reaction or a reason in other words ("What was
+# Tehran's response …?", "Describe …", "Explain …").
+_HOW_OR_WHY = re.compile(r"^\s*(?:how(?!\s+(?:many|much|long|old|far|often|big|large|soon)\b)|why)\b|"
+                         r"\b(?:respon(?:se|ses|d|ds|ded)|react(?:s|ed|ions?)?|repl(?:y|ies|ied)|reasons?|describe|explain)\b",
+                         re.IGNORECASE)
 # "X, and what/why/did …?": a second question joined to the first.
 _JOIN = re.compile(rf",?\s+and\s+(?={_WH_OR_AUX})", re.IGNORECASE)
 # "How did Iran and the United States each respond …?": one question asked of two parties, each answered apart.
@@ -161,9 +164,10 @@ def is_summary(question: str) -> bool:
 
 
 def asks_how_or_why(question: str) -> bool:
-    """A "How did Tehran react …?" or "Why …?" (not "How many …?"): a reaction or a reason, which an article sentence may
-    give only after the sentence it follows ("Tehran's stance, reportedly dismissive, …" after the failed missions)."""
-    return bool(_HOW_OR_WHY.match(question))
+    """A "How did Tehran react …?" or "Why …?" (not "How many …?"), or a reaction or a reason asked in other words ("What
+    was Tehran's response …?", "Describe …"): what an article sentence may give only after the sentence it follows
+    ("Tehran's stance, reportedly dismissive, …" after the failed missions)."""
+    return bool(_HOW_OR_WHY.search(question))
 
 
 def is_yes_no(question: str) -> bool:

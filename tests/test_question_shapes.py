@@ -38,6 +38,10 @@ def _check(bot, question: str, keywords: list[list[str]], history: list[dict] | 
     # refused before 2026-12-07: the draft, the article's sentence on Tehran's stance, read alone as no answer (P 0.30);
     # after the sentence before it in its paragraph (the failed missions to Tehran), as the answer (P 0.63)
     ("How did Tehran react to Baghdad's appeals?", [["dismiss*", "own decisions"]]),
+    # refused before 2026-12-07 (session 34): the same draft, read after its paragraph's first sentence only for a question
+    # that opened "How" or "Why", not one that asks for the reaction in other words
+    ("Describe Tehran's response to Iraq.", [["dismiss*", "own decisions"]]),
+    ("What was Iran's reaction to Iraq's request for help?", [["dismiss*", "own decisions"]]),
     pytest.param("Which country did the government approach after the trips to Iran went nowhere?", [_US],
                  marks=_still_wrong("refused: no sentence judged to answer it")),
     pytest.param("What are the gunmen's bosses telling the authorities in Baghdad?", [["interfer*"]],

@@ -167,7 +167,10 @@ def test_a_rewrite_that_answers_instead_of_asking_is_told_from_a_question(text: 
     assert is_question(text) is question
 
 
-def test_how_and_why_questions_ask_for_a_reaction_or_a_reason_not_a_count() -> None:
+def test_how_and_why_questions_and_their_other_wordings_ask_for_a_reaction_or_a_reason_not_a_count() -> None:
     assert asks_how_or_why("How did Tehran react to Baghdad's appeals?") and asks_how_or_why("Why did the missions fail?")
     assert not asks_how_or_why("How many missions went to Tehran?") and not asks_how_or_why("How much oil does Iraq sell?")
     assert not asks_how_or_why("Which American diplomat is handling Iraq's request?")
+    assert asks_how_or_why("What was Tehran's response to Baghdad's missions?") and asks_how_or_why("Describe Iran's reaction.")
+    assert asks_how_or_why("Explain why Iraq turned to the United States.") and asks_how_or_why("What reason did Tehran give?")
+    assert not asks_how_or_why("What did the U.S. commit to?") and not asks_how_or_why("Who is the prime minister's adviser?")
