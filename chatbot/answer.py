@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Collection, Generator, Iterable, Iterator
+from collections.abc import Callable, Collection, Generator, Iterable, Iterator
 from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import Any
@@ -562,10 +562,11 @@ class Chatbot:
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
     def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence],
-              lede: Evidence | None) -> Iterator[Supported]:
+              lede: Evidence | None, instead: Callable[[], str] = lambda: "") -> Iterator[Supported]:
         """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
         sentence that does of the article shown, else a yes/no draft's reason after the yes or no the article gives (see
-        `_releaded`), else the quoted sentence that does of the passages retrieved from articles not shown (`elsewhere`);
+        `_releaded`), else the no that `instead` writes, if any (see `_no_instead`; only now, for it costs a model call),
+        else the quoted sentence that does of the passages retrieved from articles not shown (`elsewhere`);
         a request for the gist ("Summarise the article in one sentence.") whose draft fails, the article's `lede`.
 
         Why look elsewhere: in a library too big to show whole, routing picks the article most of the best passages
@@ -591,6 +592,8 @@ class Chatbot:
             return
         releaded = (self._releaded(draft, question, candidates) for draft in drafts if is_yes_no(question) and _LEAD.match(draft))
         if (yield from self._first_answer(question, releaded, candidates)):
+            return
+        if (no := instead()) and (yield from self._first_answer(question, [self._checked(no, question, candidates)], candidates)):
             return
         given = names(question)  # a quote from an article the question wasn't sent to must name something it names
         naming = [e for e in elsewhere if not given or given & match_keys(e.span.text)]
@@ -630,7 +633,8 @@ class Chatbot:
             draft = clean_draft(state["draft"] if i == 0 else self._draft(state, part))
             drafts = self._reasoned(state, part, draft, i == 0, candidates)
             answered = False
-            for sentence in self._part(part, drafts, candidates, elsewhere, lede):
+            instead = partial(self._no_instead, state, part, i == 0, draft, candidates)
+            for sentence in self._part(part, drafts, candidates, elsewhere, lede, instead):
                 answered = True
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)
@@ -686,20 +690,47 @@ class Chatbot:
         """
         if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama):
             return [draft]
-        bare = _BARE.match(draft)
-        restated = not bare and _is_no(draft) and not _says_more(part, draft, candidates)
-        if not (bare or restated or is_refusal(draft)):
+        if not self._unreasoned(part, draft, candidates):
             return [draft]
-        started = time.perf_counter()
+        bare = _BARE.match(draft)
         lead = f"{bare.group(1).capitalize() if bare else 'No'},"
-        messages = self._messages(state, None if first else part)
-        reason = "" if not bare else str(self.model.invoke([*messages, AIMessage(lead)]).content).strip()
+        reason = ""
+        if bare:
+            started = time.perf_counter()
+            reason = str(self.model.invoke([*self._messages(state, None if first else part), AIMessage(lead)]).content).strip()
+            self._timed(state, "generate_s", started)
         if lead == "No," and is_refusal(reason):
-            said = _THAT.sub("", str(self.model.invoke([*messages, AIMessage(_SAYS)]).content).strip())
+            said = self._article_says(state, part, first)
             denied = not is_refusal(draft)  # the model said no, rather than that the article doesn't say
             reason = said if _speaks_of(part, said) or (denied and _speaks_first_of(part, said, candidates)) else ""
-        self._timed(state, "generate_s", started)
         return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
+
+    def _no_instead(self, state: dict[str, Any], part: str, first: bool, draft: str, candidates: list[Evidence]) -> str:
+        """For a yes/no question whose draft gave a reason (see `_unreasoned`) that failed every check: "No, <what the
+        model, made to go on from "No, the article says", writes the article says instead>", if that speaks of something
+        the question asks (see `_speaks_of`); "" otherwise. The verifier and the yes or no read from its evidence decide.
+
+        Why: the small model's drafts lean to Yes, with a reason from anywhere ("Is Iraq short of money for its domestic
+        plans?": "Yes, the article states that Iraq has no formal diplomatic ties with Israel, …"); made to say what the
+        article says, it writes the fact that settles it ("No, Iraq has high oil revenues that fuel a domestic agenda …"),
+        which the sentence it rests on, read at P 0.71, was not judged to answer alone (see `_extracted`)."""
+        if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama) or not _LEAD.match(draft) \
+                or self._unreasoned(part, draft, candidates):
+            return ""
+        said = self._article_says(state, part, first)
+        return clean_draft(f"No, {said}") if not is_refusal(said) and _speaks_of(part, said) else ""
+
+    def _article_says(self, state: dict[str, Any], part: str, first: bool) -> str:
+        """What the model writes after "No, the article says", where it said what the article doesn't."""
+        started = time.perf_counter()
+        said = _THAT.sub("", str(self.model.invoke([*self._messages(state, None if first else part), AIMessage(_SAYS)]).content).strip())
+        self._timed(state, "generate_s", started)
+        return said
+
+    @staticmethod
+    def _unreasoned(question: str, draft: str, candidates: list[Evidence]) -> bool:
+        """A yes/no draft that gives no reason: a bare "Yes." or "No.", a no that only restates the question, or a refusal."""
+        return bool(_BARE.match(draft)) or is_refusal(draft) or (_is_no(draft) and not _says_more(question, draft, candidates))
 
     @staticmethod
     def _cited(sentence: Supported, citations: list[Citation]) -> str:

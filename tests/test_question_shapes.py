@@ -81,6 +81,10 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # refused before 2026-12-07 (session 33): the draft "Yes, … sent two diplomatic missions …" fails, and the sentence
     # that gives the other count reads as no answer (P 0.28)
     ("Did Iraq send three missions to Tehran?", [_NO, ["two"]]),
+    # refused before 2026-12-07 (session 34): the draft "Yes, <a reason from elsewhere>" fails, the sentence on oil
+    # revenues reads as no answer alone (P 0.60), and the model was made to say what the article says only after a bare
+    # yes or no, a restated no or a refusal
+    ("Has Iraq run short of oil money?", [_NO, ["oil"], ["high"]]),
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
     ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
