@@ -54,6 +54,7 @@ from chatbot.questions import (
     named,
     needs_context,
     picked,
+    premise,
     question_parts,
 )
 from chatbot.reply import Citation, Reply
@@ -631,10 +632,8 @@ class Chatbot:
         unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
         for i, part in enumerate(parts):
             draft = clean_draft(state["draft"] if i == 0 else self._draft(state, part))
-            drafts = self._reasoned(state, part, draft, i == 0, candidates)
             answered = False
-            instead = partial(self._no_instead, state, part, i == 0, draft, candidates)
-            for sentence in self._part(part, drafts, candidates, elsewhere, lede, instead):
+            for sentence in self._answered(state, part, draft, i == 0, candidates, elsewhere, lede):
                 answered = True
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)
@@ -704,6 +703,34 @@ class Chatbot:
             denied = not is_refusal(draft)  # the model said no, rather than that the article doesn't say
             reason = said if _speaks_of(part, said) or (denied and _speaks_first_of(part, said, candidates)) else ""
         return [draft] if is_refusal(reason) else [clean_draft(f"{lead} {reason}"), draft]
+
+    def _answered(self, state: dict[str, Any], part: str, draft: str, first: bool, candidates: list[Evidence],
+                  elsewhere: list[Evidence], lede: Evidence | None) -> Iterator[Supported]:
+        """One question's supported sentences (see `_part`), from its `draft` and those written after it; for a
+        why-question they leave unanswered, the no to what it takes for granted (see `_denied`)."""
+        drafts = self._reasoned(state, part, draft, first, candidates)
+        instead = partial(self._no_instead, state, part, first, draft, candidates)
+        sentences = self._part(part, drafts, candidates, elsewhere, lede, instead)
+        if (head := next(sentences, None)) is not None:
+            yield head
+            yield from sentences
+        elif (asked := premise(part)) is not None:
+            yield from self._denied(state, asked, candidates, elsewhere)
+
+    def _denied(self, state: dict[str, Any], asked: str, candidates: list[Evidence], elsewhere: list[Evidence]) -> Iterator[Supported]:
+        """The answer to what a why-question takes for granted (`asked`, see `premise`), drafted and checked as any
+        yes/no question, if it is a no: "Not according to the article: <what the article says instead>"; nothing else.
+
+        Why: "Why did the United States turn down Iraq's request?" is refused (no sentence gives a reason for what didn't
+        happen), while "Did the United States turn down Iraq's request?" gets "No, the U.S. … committed to diplomatic
+        efforts …"; a yes leaves the why unanswered, and the refusal stands. Only then: it costs a draft more."""
+        draft = clean_draft(self._draft(state, asked))
+        sentences = self._answered(state, asked, draft, False, candidates, elsewhere, None)
+        first = next(sentences, None)
+        if first is None or not _is_no(first.text):
+            return
+        yield Supported(self.prompts["premise_denied"].format(answer=_without_lead(first.text)), first.evidence, first.support)
+        yield from sentences
 
     def _no_instead(self, state: dict[str, Any], part: str, first: bool, draft: str, candidates: list[Evidence]) -> str:
         """For a yes/no question whose draft gave a reason (see `_unreasoned`) that failed every check: "No, <what the

@@ -12,7 +12,7 @@ import re
 from chatbot.lexical import STOPWORDS, content_terms, upper_first
 
 __all__ = ["PRONOUN", "asks", "asks_how_or_why", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked",
-           "question_parts"]
+           "premise", "question_parts"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -168,6 +168,22 @@ def asks_how_or_why(question: str) -> bool:
     was Tehran's response …?", "Describe …"): what an article sentence may give only after the sentence it follows
     ("Tehran's stance, reportedly dismissive, …" after the failed missions)."""
     return bool(_HOW_OR_WHY.search(question))
+
+
+# "Why did the U.S. refuse …?": what a why-question takes for granted, asked as a yes/no question (not "Why didn't …?").
+_WHY = re.compile(r"^\s*why\s+(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\s+(?!not\b)(.+?)\s*\??\s*$",
+                  re.IGNORECASE | re.DOTALL)
+
+
+def premise(question: str) -> str | None:
+    """What a why-question takes for granted, as a yes/no question ("Why did the U.S. refuse to help Iraq?" → "Did the
+    U.S. refuse to help Iraq?"); None for any other question.
+
+    Why: a reader who misremembers the article asks why something happened that didn't; "The article doesn't say." is
+    then true but unhelpful, where the article says what happened instead ("the U.S. … committed to diplomatic efforts").
+    """
+    found = _WHY.match(question)
+    return f"{found[1].capitalize()} {found[2]}?" if found else None
 
 
 def is_yes_no(question: str) -> bool:

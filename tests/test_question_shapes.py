@@ -106,6 +106,22 @@ def test_why_questions_are_answered_with_the_reason(bot, question: str, keywords
 
 
 @pytest.mark.parametrize(("question", "keywords"), [
+    # refused before 2026-12-07 (session 34): no sentence gives a reason for what didn't happen
+    ("Why did Tehran agree to rein in the militias?", [["not according"], ["dismiss*", "own decisions"]]),
+    ("Why does Iraq want to join the war against Israel?", [["not according"], ["disast*"]]),
+])
+def test_a_why_question_that_takes_for_granted_what_did_not_happen_gets_what_did(bot, question: str,  # type: ignore[no-untyped-def]
+                                                                                 keywords: list[list[str]]) -> None:
+    _check(bot, question, keywords)
+
+
+@pytest.mark.parametrize("question", ["Why did Sudani fire Thuaiban?", "Why did the U.S. send troops to Baghdad?"])
+def test_a_why_question_about_what_the_article_never_mentions_is_refused(bot, question: str) -> None:  # type: ignore[no-untyped-def]
+    reply = _streamed(bot, question)
+    assert reply.refused, reply.answer
+
+
+@pytest.mark.parametrize(("question", "keywords"), [
     ("Where do Iraqi politicians want the militias to go, and which lawmaker is cited for it?", [["gaza", "lebanon"], ["kenani"]]),
     ("Who advises the prime minister, and what does he think a war with Israel would be?", [["thuaiban"], ["disast*"]]),
     ("What did Washington pledge, and what is the name of its ambassador?", [["diplomat*"], ["doesn't say"]]),

@@ -14,6 +14,7 @@ from chatbot.questions import (
     named,
     needs_context,
     picked,
+    premise,
     question_parts,
 )
 
@@ -174,3 +175,15 @@ def test_how_and_why_questions_and_their_other_wordings_ask_for_a_reaction_or_a_
     assert asks_how_or_why("What was Tehran's response to Baghdad's missions?") and asks_how_or_why("Describe Iran's reaction.")
     assert asks_how_or_why("Explain why Iraq turned to the United States.") and asks_how_or_why("What reason did Tehran give?")
     assert not asks_how_or_why("What did the U.S. commit to?") and not asks_how_or_why("Who is the prime minister's adviser?")
+
+
+@pytest.mark.parametrize(("question", "taken_for_granted"), [
+    ("Why did the United States turn down Iraq's request?", "Did the United States turn down Iraq's request?"),
+    ("why is Iraq short of money", "Is Iraq short of money?"),
+    ("Why would Baghdad like the gunmen to fight elsewhere?", "Would Baghdad like the gunmen to fight elsewhere?"),
+    ("Why didn't Iran help?", None),  # what it takes for granted is a no
+    ("Why not?", None),
+    ("How did Tehran react?", None),
+])
+def test_a_why_question_takes_for_granted_what_its_yes_no_form_asks(question: str, taken_for_granted: str | None) -> None:
+    assert premise(question) == taken_for_granted
