@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import llama_cpp
 import pytest
 
 from tests.test_answer_quality import _correct, _streamed
@@ -20,11 +19,8 @@ _US = ["united states", "u.s", "u. s", "washington", "america*"]
 _NO = ["no", "not", "hasn't", "haven't", "wasn't", "didn't", "doesn't"]
 
 
-def _still_wrong(reason: str, on_avx512_only: bool = False) -> pytest.MarkDecorator:
-    """`on_avx512_only`: wrong with the AVX-512 build of llama.cpp (scripts/install picks it where the CPU has it), right
-    with the AVX2 one; the builds' last digits differ, and this case sits at a bar."""
-    avx512 = "AVX512 = 1" in llama_cpp.llama_print_system_info().decode()
-    return pytest.mark.xfail(avx512 or not on_avx512_only, strict=True, reason=f"still wrong after issue 13: {reason}")
+def _still_wrong(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"still wrong after issue 13: {reason}")
 
 
 def _check(bot, question: str, keywords: list[list[str]], history: list[dict] | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -67,9 +63,10 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     # before 2026-12-07 "No, the factions … have continued to press forward …, warning the Iraqi government against
     # interference.": a no read from a sentence beside the point, while the vow that both "would pay a price" reads yes
     ("Did the factions promise revenge on Israel and the U.S.?", [["yes"], ["price", "vow*"]]),
-    pytest.param("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]],  # refused on ad2ee69: its draft was "No." alone
-                 marks=_still_wrong("refused: the right draft \"No, the factions have continued to attack Israel.\" is "
-                                    "supported (judge 0.71) but judged not to answer it (P < 0.75)", on_avx512_only=True)),
+    # refused on ad2ee69: its draft was "No." alone; then, with the AVX-512 build, until 2efa0d7 (session 34): the right
+    # draft "No, the factions have continued to attack Israel." is supported (judge 0.71) but judged not to answer it
+    # (P < 0.75); handed "No, the article says" once more, the model writes what settles it
+    ("Have the factions stopped their attacks?", [_NO, ["continu*", "press*"]]),
     # refused before 2026-12-07 (session 31): the draft "Yes, the U.S. expressed an understanding of Baghdad's concerns and
     # committed to diplomatic efforts …" fails as a whole; its reason is the article's, and reads as a no
     ("Did the Americans refuse to help Iraq?", [_NO, ["understanding", "committed", "diplomatic"]]),
