@@ -563,7 +563,7 @@ class Chatbot:
         return Supported(f"{lead}: {text}" if lead else text, (evidence,))
 
     def _part(self, question: str, drafts: list[str], candidates: list[Evidence], elsewhere: list[Evidence],
-              lede: Evidence | None, instead: Callable[[], str] = lambda: "") -> Iterator[Supported]:
+              lede: Evidence | None, instead: Callable[[], str]) -> Iterator[Supported]:
         """One question's supported sentences: those of the first draft whose sentences answer it, else the quoted
         sentence that does of the article shown, else a yes/no draft's reason after the yes or no the article gives (see
         `_releaded`), else the no that `instead` writes, if any (see `_no_instead`; only now, for it costs a model call),
@@ -687,9 +687,7 @@ class Chatbot:
         attacks?", which the model rightly refused, would get "No, the United States … committed to diplomatic efforts",
         which doesn't settle it. Only the embedded model can be made to go on from a start of its reply.
         """
-        if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama):
-            return [draft]
-        if not self._unreasoned(part, draft, candidates):
+        if not self._continues(part) or not self._unreasoned(part, draft, candidates):
             return [draft]
         bare = _BARE.match(draft)
         lead = f"{bare.group(1).capitalize() if bare else 'No'},"
@@ -741,11 +739,15 @@ class Chatbot:
         plans?": "Yes, the article states that Iraq has no formal diplomatic ties with Israel, …"); made to say what the
         article says, it writes the fact that settles it ("No, Iraq has high oil revenues that fuel a domestic agenda …"),
         which the sentence it rests on, read at P 0.71, was not judged to answer alone (see `_extracted`)."""
-        if not is_yes_no(part) or not isinstance(self.model, ChatLocalLlama) or not _LEAD.match(draft) \
-                or self._unreasoned(part, draft, candidates):
+        if not self._continues(part) or not _LEAD.match(draft) or self._unreasoned(part, draft, candidates):
             return ""
         said = self._article_says(state, part, first)
         return clean_draft(f"No, {said}") if not is_refusal(said) and _speaks_of(part, said) else ""
+
+    def _continues(self, part: str) -> bool:
+        """Whether the model can be made to go on from a start of its reply ("No,", "No, the article says") to this
+        question: a yes/no question, and the embedded model (only it takes the start of its reply)."""
+        return is_yes_no(part) and isinstance(self.model, ChatLocalLlama)
 
     def _article_says(self, state: dict[str, Any], part: str, first: bool) -> str:
         """What the model writes after "No, the article says", where it said what the article doesn't."""
