@@ -180,7 +180,7 @@ class Chatbot:
         self.search = HybridSearch(self.index, self.embeddings, self.settings.rrf_k)
         self.router = Router(self.search.chunks, self.count_tokens, self.settings.context_token_budget,
                              private=lambda source: not self.settings.shared_uploads and source.startswith(uploads),
-                             rarity=self.search.rarity)
+                             rarity=self.search.rarity, common=self.embeddings.knows)
 
     # --- context -------------------------------------------------------------------------------------
 

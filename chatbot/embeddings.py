@@ -68,6 +68,10 @@ class PackagedEmbeddings(Embeddings):
         with self._lock:
             return self._fast.encode(list(texts))
 
+    def knows(self, word: str) -> bool:
+        """Whether `word` is common in English text (see `MiniLM.knows`)."""
+        return self._fast.knows(word)
+
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in self.encode([text])[0]]
 

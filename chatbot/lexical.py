@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "counts", "durations", "names", "capitalised_keys",
-           "first_capitalised_key", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
+__all__ = ["upper_first", "words", "content_terms", "match_keys", "is_short", "numbers", "counts", "durations", "name_words",
+           "names", "capitalised_keys", "first_capitalised_key", "full_names", "Names", "STOPWORDS", "NEGATIONS"]
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below between
@@ -113,15 +113,16 @@ def durations(text: str) -> set[str]:
     return {unit.lower() for unit in _DURATION.findall(text)}
 
 
+def name_words(text: str) -> list[str]:
+    """The capitalised words after a sentence's first ("… went to Riyadh", "… in January"): the people, places and
+    dates a text names."""
+    return [word for sentence in re.split(r"(?<=[.!?:;])\s+", text.strip())
+            for word in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:] if word[0].isupper()]
+
+
 def names(text: str) -> set[str]:
-    """Match keys of the capitalised words after a sentence's first ("… went to Riyadh", "… in January"): the
-    people, places and dates a claim names."""
-    found: set[str] = set()
-    for sentence in re.split(r"(?<=[.!?:;])\s+", text.strip()):
-        for word in re.findall(r"[^\W\d_]+(?:['’][^\W_]+)*", sentence)[1:]:
-            if word[0].isupper():
-                found |= match_keys(word)
-    return found
+    """Match keys of the names a claim gives (see `name_words`)."""
+    return {key for word in name_words(text) for key in match_keys(word)}
 
 
 def _capitalised(text: str) -> Iterator[str]:

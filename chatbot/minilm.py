@@ -126,6 +126,11 @@ class MiniLM:
     def dimension(self) -> int:
         return self.hidden
 
+    def knows(self, word: str) -> bool:
+        """Whether the vocabulary holds `word` whole: a word common in English text (the names of well-known people and
+        places among them), where "Kenani" is cut into pieces."""
+        return self._tokenizer.token_to_id(word.lower()) is not None
+
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Array:
         """One unit-length float32 row per text, in input order.
 

@@ -1,4 +1,15 @@
-from chatbot.lexical import capitalised_keys, content_terms, counts, durations, first_capitalised_key, full_names, match_keys, numbers
+from chatbot.lexical import (
+    capitalised_keys,
+    content_terms,
+    counts,
+    durations,
+    first_capitalised_key,
+    full_names,
+    match_keys,
+    name_words,
+    names,
+    numbers,
+)
 
 
 def test_content_terms_drop_stopwords_and_fold_forms() -> None:
@@ -65,3 +76,9 @@ def test_the_first_capitalised_key_skips_stopwords_and_is_among_the_capitalised_
     assert first_capitalised_key("How did Israel react to Iraq's outreach?") == "israe"
     assert first_capitalised_key("no name here") is None
     assert first_capitalised_key("How did Israel react to Iraq?") in capitalised_keys("How did Israel react to Iraq?")
+
+
+def test_name_words_are_the_capitalised_words_after_a_sentences_first_and_names_their_keys() -> None:
+    text = "Militias attacked. Shiite lawmaker Ahmed Kenani spoke to Thuaiban in January."
+    assert name_words(text) == ["Ahmed", "Kenani", "Thuaiban", "January"]
+    assert names(text) == match_keys("Ahmed Kenani Thuaiban January")

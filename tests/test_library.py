@@ -74,6 +74,12 @@ def test_a_question_sent_to_another_article_is_answered_from_the_passage_retriev
     assert {c.source for c in reply.citations} == {_article(library)}
 
 
+def test_a_question_naming_someone_only_the_article_names_is_sent_to_it(library: Chatbot) -> None:
+    reply = library.ask("Thuaiban's job?")  # its other word is a BBC report's, whose passages outvote his one passage
+    assert not reply.refused and "adviser" in reply.answer
+    assert {c.source for c in reply.citations} == {_article(library)}
+
+
 def test_scoped_to_another_article_the_question_is_refused(library: Chatbot) -> None:
     other = next(s for s in library.router.sources if s != _article(library))
     reply = library.ask("Who is Ahmed Kenani?", sources=[other])

@@ -83,3 +83,8 @@ def test_vectors_match_sentence_transformers(minilm: MiniLM, model_dir: Path) ->
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     cosines = (ours * reference).sum(axis=1) / np.linalg.norm(reference, axis=1)
     assert cosines.min() >= 0.999, (cosines.min(), texts[int(cosines.argmin())][:200])
+
+
+def test_the_vocabulary_knows_common_words_and_well_known_names_whole_not_rare_names(minilm: MiniLM) -> None:
+    assert minilm.knows("Washington") and minilm.knows("militia") and minilm.knows("Baghdad")
+    assert not minilm.knows("Kenani") and not minilm.knows("Thuaiban")

@@ -50,6 +50,27 @@ def test_a_follow_up_stays_with_the_article_the_chat_was_about_unless_its_own_pa
     assert router.article([]) is None and Router(_chunks(), _words, budget=2).article(earlier) is None
 
 
+def test_articles_are_ranked_by_their_passages_votes_and_the_question_words_they_hold() -> None:
+    router = Router(_chunks(), _words, budget=9)
+    passages = [_passage("b.txt", 0, 0.03), _passage("a.txt", 0, 0.02), _passage("c.txt", 0, 0.015)]
+    assert router.ranked(passages) == ["b.txt", "a.txt", "c.txt"]
+    assert router.ranked(passages, {"gamma"}) == ["c.txt", "b.txt", "a.txt"]  # only c holds the question's word
+    assert router.ranked([]) == []
+
+
+def test_an_article_that_alone_names_someone_the_question_names_comes_first_within_the_scope() -> None:
+    chunks = [*_chunks(), Chunk("d.txt", 0, 0, 40, "Delta headline\nThe lawmaker Kenani met Beta.")]
+    router = Router(chunks, _words, budget=9)
+    passages = [_passage("b.txt", 0, 0.03), _passage("a.txt", 0, 0.02)]  # no passage of d was retrieved
+    assert router.ranked(passages, {"kenani", "headline"}) == ["d.txt", "b.txt", "a.txt"]
+    assert router.route(router.sources, passages, terms={"kenani"}).sources == ["d.txt"]
+    assert router.ranked(passages, {"kenani"}, within=["a.txt", "b.txt"]) == ["b.txt", "a.txt"]
+    assert router.ranked(passages, {"beta"}) == ["b.txt", "a.txt"]  # "Beta" is in two articles: no one article names it
+    assert router.ranked(passages, {"lawmaker"}) == ["b.txt", "a.txt"]  # only d holds "lawmaker", but not as a name
+    common = Router(chunks, _words, budget=9, common=lambda word: word == "Kenani")  # as "Washington" is
+    assert common.ranked(passages, {"kenani"}) == ["b.txt", "a.txt"]
+
+
 def test_an_article_past_the_budget_is_answered_from_its_passages() -> None:
     router = Router(_chunks(), _words, budget=2)
     context = router.route(router.sources, [_passage("b.txt", 0, 0.03), _passage("a.txt", 1, 0.01)])
