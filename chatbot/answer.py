@@ -56,6 +56,7 @@ from chatbot.questions import (
     picked,
     premise,
     question_parts,
+    reports_failure,
 )
 from chatbot.reply import Citation, Reply
 from chatbot.reply import Passage as RetrievedPassage  # not retrieve.Passage, the search's own type
@@ -485,7 +486,10 @@ class Chatbot:
 
     def _yes_or_no(self, question: str, passage: str) -> str:
         """"Yes" or "No" to a yes/no question, as the model reads it from an article passage (its state kept): one
-        reading, with the calibrated bar, for a drafted answer and a quoted one alike."""
+        reading, with the calibrated bar, for a drafted answer and a quoted one alike; a no where the passage says the
+        effort asked about failed (see `reports_failure`)."""
+        if reports_failure(question, passage):
+            return "No"
         yes = self._yes(self.prompts["yes_no"].format(passage=passage, question=question), "\n\nQuestion:")
         return "Yes" if yes >= self.settings.yes_threshold else "No"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from chatbot.lexical import STOPWORDS, content_terms, upper_first
+from chatbot.lexical import STOPWORDS, content_terms, first_capitalised_key, match_keys, upper_first
 
 __all__ = ["PRONOUN", "asks", "asks_how_or_why", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked",
-           "premise", "question_parts"]
+           "premise", "question_parts", "reports_failure"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -184,6 +184,32 @@ def premise(question: str) -> str | None:
     """
     found = _WHY.match(question)
     return f"{found[1].capitalize()} {found[2]}?" if found else None
+
+
+# Whether an effort came off ("Did the government manage to …?", "Did the talks succeed?", "Did Iran agree to …?"), and
+# a passage's word that it didn't ("… have encountered resistance", "… have not succeeded", "dismissive").
+_OUTCOME = re.compile(r"\b(?:manag(?:e|ed|es)|succe(?:ed|eded|eeds|ss|ssful)|work(?:ed|s)?|achiev(?:e|ed|es)|persuad(?:e|ed|es)|"
+                      r"convinc(?:e|ed|es)|agree(?:d|s)?|accept(?:ed|s)?|get|got|obtain(?:ed|s)?|win|won|help(?:ed|s)?|"
+                      r"pa(?:y|id) off|rein(?:ed|s)? in|stop(?:ped|s)?|control(?:led|s)?)\b", re.IGNORECASE)
+_FAILED = re.compile(r"\b(?:(?:not|never) (?:yet )?succeed(?:ed)?|fail(?:ed|s|ure)?|unsuccessful|encountered resistance|"
+                     r"met (?:with )?resistance|limited success|no success|to no avail|in vain|reject(?:ed|s)?|refus(?:e|ed|es)|"
+                     r"rebuff(?:ed|s)?|dismissive|fell through|collapsed|stalled)\b", re.IGNORECASE)
+
+
+def reports_failure(question: str, passage: str) -> bool:
+    """Whether a yes/no question asks if an effort came off and the passage says, in a clause about what the question
+    is about, that it didn't: "Did the Iraqi government manage to talk the militias into a ceasefire?" of "Efforts by the
+    Iraqi government to persuade these Iran-backed militias to ceasefire have encountered resistance." is a no.
+
+    Why: the small model reads a sentence that restates the effort as a yes (P 0.85 for that one), the failure
+    notwithstanding. Only a clause that names whom the question speaks of first (else, shares a word with it) counts: "In
+    light of limited success with Tehran, Iraq has reached out to the United States" says nothing of whether the United
+    States helped, nor does a failed mission to Tehran of whether the U.S. agreed to help."""
+    if not _OUTCOME.search(question) or _FAILED.search(question):
+        return False
+    party = first_capitalised_key(question)
+    about = {party} if party else match_keys(_OUTCOME.sub(" ", question))
+    return any(_FAILED.search(clause) and about & match_keys(clause) for clause in re.split(r"[,;:]", passage))
 
 
 def is_yes_no(question: str) -> bool:

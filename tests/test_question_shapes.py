@@ -85,6 +85,10 @@ def test_paraphrased_questions_are_answered(bot, question: str, keywords: list[l
     ("Would Iraq's leaders prefer the gunmen took their fight somewhere else?", [["yes"], ["relocat*", "gaza", "lebanon"]]),
     # before 9433d0b "No, the governing coalition of Iraq is not one mind on the attacks.": the question again, no reason
     ("Is the governing coalition of one mind on the attacks?", [_NO, ["fear*", "debate*", "consequence*"]]),
+    # before the failure rule (questions.reports_failure) "Yes: Efforts … have encountered resistance [1].": a yes read
+    # from the sentence that restates the effort and says it failed
+    ("Has the Iraqi government managed to get the armed groups to agree to a truce?", [_NO, ["resist*"]]),
+    ("Did the Iraqi government's push for a truce work?", [_NO, ["resist*"]]),
     pytest.param("Do some Iraqi politicians worry that Israel could hit back?", [["yes"], ["fear*", "retaliat*", "consequence*"]],
                  marks=_still_wrong("quotes a sentence beside the point (a preference, not the fear)")),
 ])

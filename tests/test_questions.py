@@ -16,6 +16,7 @@ from chatbot.questions import (
     picked,
     premise,
     question_parts,
+    reports_failure,
 )
 
 
@@ -187,3 +188,13 @@ def test_how_and_why_questions_and_their_other_wordings_ask_for_a_reaction_or_a_
 ])
 def test_a_why_question_takes_for_granted_what_its_yes_no_form_asks(question: str, taken_for_granted: str | None) -> None:
     assert premise(question) == taken_for_granted
+
+
+def test_an_effort_the_passage_says_failed_is_a_no_only_in_a_clause_about_whom_the_question_asks_of() -> None:
+    efforts = "Efforts by the Iraqi government to persuade these Iran-backed militias to ceasefire have encountered resistance."
+    turned = "In light of limited success with Tehran, Iraq has reached out to the United States, seeking support."
+    assert reports_failure("Did the Iraqi government manage to talk the militias into a ceasefire?", efforts)
+    assert reports_failure("Did the talks in Tehran succeed?", turned)
+    assert not reports_failure("Did the United States agree to help?", turned)  # the failure was Tehran's
+    assert not reports_failure("Did the government's efforts fail?", efforts)  # asked about the failure: the reading decides
+    assert not reports_failure("Is the Iraqi government persuading the militias?", efforts)  # not whether it came off
