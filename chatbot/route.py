@@ -3,7 +3,8 @@
 Why whole articles: the small model answers best, and fastest, from a whole article held as a fixed prompt prefix
 whose KV state is cached (a turn prefills only the question). So the scope (the articles a reader chose, or the
 whole library) is shown whole when it fits the context budget; otherwise retrieval picks the article its best
-passages come from and that article is shown whole; only an article too long for the budget is answered from
+passages come from (or the question names someone only one article names) and that article is shown whole; only an
+article too long for the budget is answered from
 its retrieved passages. Either way a written answer may cite only sentences the model was shown (answer.py may
 quote whole a retrieved sentence of an article not shown, which the model was asked about).
 """
