@@ -11,7 +11,7 @@ quote whole a retrieved sentence of an article not shown, which the model was as
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -117,20 +117,17 @@ class Router:
 
     def _coverage(self, source: str, weights: dict[str, float]) -> float:
         """The share of the question's words (`weights`: each word's rarity) that the article contains anywhere."""
-        total = sum(weights.values())
-        return sum(w for t, w in weights.items() if t in self._held(source)) / total if total else 0.0
+        total, held = sum(weights.values()), self._held(source)
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
 
     @cached_property
     def _named_by_one(self) -> dict[str, str]:
         """Each word that one article alone holds, and holds in an uncommon name ("Kenani", not "Washington"), with that
         article."""
-        holders: dict[str, set[str]] = defaultdict(set)
-        for source in self._articles:
-            for term in self._held(source):
-                holders[term].add(source)
+        articles = Counter(term for source in self._articles for term in self._held(source))
         return {term: source for source in self._articles
                 for word in name_words("\n".join(c.text for c in self._articles[source])) if not self._common(word)
-                for term in content_terms(word) if holders[term] == {source}}
+                for term in content_terms(word) if articles[term] == 1 and term in self._held(source)}
 
     def ranked(self, passages: Sequence[Passage], terms: Collection[str] = (), within: Collection[str] | None = None) -> list[str]:
         """The articles `passages` come from, the one they point to most first; before them, the article (of those
