@@ -129,6 +129,18 @@ def _speaks_first_of(question: str, reply: str, candidates: list[Evidence]) -> b
     return subject is not None and subject == first_capitalised_key(reply) and _informative({subject}, candidates)
 
 
+_CHOICE = re.compile(r"\bor\b", re.IGNORECASE)
+
+
+def _restates(question: str, reply: str, candidates: list[Evidence]) -> bool:
+    """Whether a reply to a question that asks no yes or no, nor offers a choice ("Which group, Kataib Hezbollah or
+    Nujaba, …?"), says only what the question did, with the names it gives in full: "Kenani is Ahmed Kenani." to "Who is
+    Kenani?" (read as the answer at P 0.5+: it names whom it asks of)."""
+    if is_yes_no(question) or _CHOICE.search(question):
+        return False
+    return not match_keys(reply) - full_names(" ".join(e.span.text for e in candidates)).named_in(question)
+
+
 def _asked(question: str) -> set[str]:
     """What a question asks about: its words but the light ones, which a rewrite may word otherwise."""
     return match_keys(question) - _LIGHT
@@ -229,17 +241,22 @@ class Chatbot:
         history: list[Message] = state["history"]
         if not any(m["role"] == "user" for m in history) or not needs_context(state["question"]):
             return str(state["question"])
-        last = history[-1]["content"] if history[-1]["role"] == "assistant" and not is_refusal(history[-1]["content"]) else ""
-        if (resolved := picked(state["question"], listed(clean_draft(last)))) is not None:
-            return resolved  # "What is the second one's job?" after "Ahmed Kenani and Abul Ameer Thuaiban."
         context = self.router.route(state["scope"], state["earlier"], terms=_terms(self._earlier_queries(history)))
-        person = self._person(context, state["question"], history)
-        if person is not None and (resolved := named(state["question"], person)) is not None:
+        return self._standalone(state, str(state["question"]), history, context)
+
+    def _standalone(self, state: dict[str, Any], question: str, history: list[Message], context: Context) -> str:
+        """A follow-up that points back, written to stand alone after `history`, read from `context`: the item of a list
+        the last answer gave, the one person it names (no model), else the model's rewrite if it keeps what is asked."""
+        last = history[-1]["content"] if history[-1]["role"] == "assistant" and not is_refusal(history[-1]["content"]) else ""
+        if (resolved := picked(question, listed(clean_draft(last)))) is not None:
+            return resolved  # "What is the second one's job?" after "Ahmed Kenani and Abul Ameer Thuaiban."
+        person = self._person(context, question, history)
+        if person is not None and (resolved := named(question, person)) is not None:
             return resolved
         started = time.perf_counter()
         text = "\n".join(f"{'User' if m['role'] == 'user' else 'Assistant'}: {clean_draft(m['content'])}"
                          for m in self._recent(history))
-        prompt = self.prompts["condense"].format(history=text, question=state["question"])
+        prompt = self.prompts["condense"].format(history=text, question=question)
         rewrite = generate(self.model, [self._rewrite_system(context), HumanMessage(prompt)], 40, "\n\nConversation so far:")
         self._timed(state, "generate_s", started)
         rewrite = rewrite.strip().splitlines()[0].strip(' "\'') if rewrite.strip() else ""
@@ -248,11 +265,22 @@ class Chatbot:
         # sometimes replace the question with the previous one, or answer it ("What would they prefer the militias do?"
         # → "Some coalition members prefer the militias to relocate …", which the draft then refuses), and then the
         # follow-up itself, read after the recent turns, is safer.
-        asked = _asked(state["question"])
-        if not rewrite or len(rewrite) > 3 * len(state["question"]) + 200 or not asked <= match_keys(rewrite) \
-                or (is_question(state["question"]) and not is_question(rewrite)):
-            return str(state["question"])
+        if not rewrite or len(rewrite) > 3 * len(question) + 200 or not _asked(question) <= match_keys(rewrite) \
+                or (is_question(question) and not is_question(rewrite)):
+            return question
         return rewrite
+
+    def _part_alone(self, state: dict[str, Any], part: str, before: list[str], said: str) -> str:
+        """A later part of a joined question that points back to an earlier one ("Who is Kenani, and where does he want
+        the militias to go?"), written to stand alone as a follow-up to the parts `before` it and what was `said` to them.
+
+        Why: each part is drafted and checked alone; "Where does he want the militias to go?" got "Iraq is considering
+        relocating its militia activities …", and "Why did Iraq ask it for help?" can only be read as asking of Iraq."""
+        if not PRONOUN.search(part):
+            return part
+        history: list[Message] = [{"role": "user", "content": " ".join(before)},
+                                  {"role": "assistant", "content": said or self.prompts["refusal"]}]
+        return self._standalone(state, part, history, state["context"])
 
     @staticmethod
     def _person(context: Context, question: str, history: list[Message]) -> str | None:
@@ -375,6 +403,8 @@ class Chatbot:
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
         find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
         """
+        if _restates(question, sentence.text, candidates):
+            return False
         if is_yes_no(question):  # "No, <the reason>" read beside its evidence: alone, a true no reads as beside the point
             prompt = self.prompts["answers_yes_no"].format(passage=" ".join(e.span.text for e in sentence.evidence),
                                                            question=question, answer=sentence.text)
@@ -635,6 +665,7 @@ class Chatbot:
         pieces: list[str] = []
         unanswered: list[str] = []  # parts the article doesn't answer, said only once another part is answered
         for i, part in enumerate(parts):
+            part = part if i == 0 else self._part_alone(state, part, parts[:i], "".join(pieces))
             draft = clean_draft(state["draft"] if i == 0 else self._draft(state, part))
             answered = False
             for sentence in self._answered(state, part, draft, i == 0, candidates, elsewhere, lede):

@@ -1,6 +1,16 @@
 from __future__ import annotations
 
-from chatbot.answer import Chatbot, _informative, _is_no, _names_nothing, _speaks_first_of, _speaks_of, _without_lead
+from chatbot.answer import (
+    Chatbot,
+    _informative,
+    _is_no,
+    _names_nothing,
+    _restates,
+    _speaks_first_of,
+    _speaks_of,
+    _without_lead,
+    load_prompts,
+)
 from chatbot.chunks import Chunk
 from chatbot.lexical import match_keys
 from chatbot.route import Context
@@ -79,3 +89,21 @@ def test_a_question_of_pronouns_and_light_verbs_names_nothing_a_sentence_could_a
     assert not _names_nothing("Did it succeed?")
     assert not _names_nothing("Did they get help from Tehran?")
     assert not _names_nothing("How many times?")
+
+
+def test_a_reply_that_gives_only_the_question_s_words_and_its_names_in_full_restates_it(candidates: list[Evidence]) -> None:
+    assert _restates("Who is Kenani?", "Kenani is Ahmed Kenani.", candidates)
+    assert not _restates("Who is Kenani?", "Ahmed Kenani is a Shiite lawmaker.", candidates)
+    assert not _restates("How many missions went to Tehran?", "Two missions went to Tehran.", candidates)
+    assert not _restates("Which group, Kataib Hezbollah or Nujaba, warned Iraq?", "Kataib Hezbollah warned Iraq.", candidates)
+    assert not _restates("Is Kenani a lawmaker?", "Yes, Kenani is a lawmaker.", candidates)  # a yes/no question's yes
+
+
+def test_a_later_part_s_he_is_the_one_person_an_earlier_part_or_its_answer_names() -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    bot = Chatbot.__new__(Chatbot)  # no model: whom "he" means is read without one
+    bot.prompts = load_prompts()
+    state = {"context": Context(text, (Chunk("a.txt", 0, 0, len(text), text),), whole=True)}
+    assert bot._part_alone(state, "Where does he want the militias to go?", ["Who is Kenani?"], "A Shiite lawmaker [1].") == \
+        "Where does Kenani want the militias to go?"
+    assert bot._part_alone(state, "What did Tehran say?", ["Who went to Tehran?"], "") == "What did Tehran say?"  # points nowhere

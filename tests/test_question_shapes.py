@@ -131,10 +131,19 @@ def test_a_why_question_about_what_the_article_never_mentions_is_refused(bot, qu
     ("How do Kataib Hezbollah and the ruling coalition each see the attacks?", [["gaza", "lebanon", "campaign*"],
                                                                                  ["consequence*", "threat*", "risk*", "stabil*"]]),
     ("What do the militias and the Iraqi government each want?", [["israel*"], ["stabil*", "embroil*", "warfare"]]),
+    # before 2026-12-08 (session 36): "Kenani is Ahmed Kenani [1]." (only the question's words, read as the answer), then
+    # "Where does he want the militias to go?", asked alone, got "Iraq is considering relocating its militia activities …"
+    ("Who is Kenani, and where does he want the militias to go?", [["shiite", "lawmaker"], ["gaza", "lebanon"]]),
 ])
 def test_each_part_of_a_joined_question_is_answered_or_said_to_be_missing(bot, question: str,  # type: ignore[no-untyped-def]
                                                                           keywords: list[list[str]]) -> None:
     _check(bot, question, keywords)
+
+
+def test_a_later_part_that_points_back_is_asked_of_what_an_earlier_part_names(bot) -> None:  # type: ignore[no-untyped-def]
+    """Before 2026-12-08 (session 36) "Why did Iraq ask it?" was asked alone, and refused."""
+    reply = _streamed(bot, "What did the U.S. promise, and why did Iraq ask it?")
+    assert "doesn't say" not in reply.answer and _correct(reply, [["diplomat*"], ["retaliat*", "limited success"]]), reply.answer
 
 
 def test_a_joined_question_the_article_answers_no_part_of_is_one_refusal(bot) -> None:  # type: ignore[no-untyped-def]
