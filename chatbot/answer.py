@@ -141,6 +141,15 @@ def _restates(question: str, reply: str, candidates: list[Evidence]) -> bool:
     return not match_keys(reply) - full_names(" ".join(e.span.text for e in candidates)).named_in(question)
 
 
+def _said(sentence: Supported, citations: list[Citation], pieces: list[str]) -> bool:
+    """Whether a later part's sentence says nothing the answer hasn't (its evidence cited, its words said): "Kataib
+    Hezbollah's leaders warned the Iraqi government against interference" after "… are warning the Iraqi government against
+    interference" (the part is answered by what was said). Not a yes or no, which says what the sentence before didn't."""
+    cited = {(c.source, c.start) for c in citations}
+    return not YES_NO_LEAD.match(sentence.text) and all((e.source, e.span.start) in cited for e in sentence.evidence) \
+        and match_keys(sentence.text) <= match_keys("".join(pieces))
+
+
 def _asked(question: str) -> set[str]:
     """What a question asks about: its words but the light ones, which a rewrite may word otherwise."""
     return match_keys(question) - _LIGHT
@@ -670,6 +679,8 @@ class Chatbot:
             answered = False
             for sentence in self._answered(state, part, draft, i == 0, candidates, elsewhere, lede):
                 answered = True
+                if _said(sentence, citations, pieces):
+                    continue
                 for text in [*unanswered, self._cited(sentence, citations)]:
                     pieces.append(("" if not pieces else " ") + text)
                     timings.setdefault("first_sentence_s", time.perf_counter() - timings["started"])

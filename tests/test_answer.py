@@ -6,15 +6,17 @@ from chatbot.answer import (
     _is_no,
     _names_nothing,
     _restates,
+    _said,
     _speaks_first_of,
     _speaks_of,
     _without_lead,
     load_prompts,
 )
-from chatbot.chunks import Chunk
+from chatbot.chunks import Chunk, Span
 from chatbot.lexical import match_keys
+from chatbot.reply import Citation
 from chatbot.route import Context
-from chatbot.verify import Evidence
+from chatbot.verify import Evidence, Supported
 from tests.conftest import ARTICLE
 
 
@@ -107,3 +109,14 @@ def test_a_later_part_s_he_is_the_one_person_an_earlier_part_or_its_answer_names
     assert bot._part_alone(state, "Where does he want the militias to go?", ["Who is Kenani?"], "A Shiite lawmaker [1].") == \
         "Where does Kenani want the militias to go?"
     assert bot._part_alone(state, "What did Tehran say?", ["Who went to Tehran?"], "") == "What did Tehran say?"  # points nowhere
+
+
+def test_a_later_sentence_from_cited_evidence_that_adds_no_word_was_said_unless_it_is_a_yes_or_no() -> None:
+    warning = Evidence("a.txt", Span(10, 90, "Militia leaders have pressed on, warning the Iraqi government against interference."))
+    other = Evidence("a.txt", Span(100, 140, "Tehran's stance was dismissive."))
+    citations = [Citation(1, "a.txt", 10, 90, warning.span.text)]
+    pieces = ["Kataib Hezbollah's leaders are warning the Iraqi government against interference [1]."]
+    assert _said(Supported("Kataib Hezbollah's leaders warned the Iraqi government against interference.", (warning,)), citations, pieces)
+    assert not _said(Supported("Kataib Hezbollah's leaders warned the Iraqi government.", (other,)), citations, pieces)  # new evidence
+    assert not _said(Supported("The leaders warned the government against interference in Gaza.", (warning,)), citations, pieces)
+    assert not _said(Supported("No: the leaders warned the government against interference.", (warning,)), citations, pieces)
