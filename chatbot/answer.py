@@ -46,7 +46,9 @@ from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import (
     PRONOUN,
     asks,
+    asks_for_end,
     asks_how_or_why,
+    at_the_end,
     is_question,
     is_summary,
     is_yes_no,
@@ -593,6 +595,23 @@ class Chatbot:
         source = next((p.chunk.source for p in passages if p.chunk.source in context.sources), context.sources[0])
         return next((e for e in candidates if e.source == source and cls._quotable(e)), None)
 
+    def _closing(self, question: str, candidates: list[Evidence], context: Context, passages: list[Passage]) -> Supported | None:
+        """How the article shown whole ends (see `asks_for_end`): the sentence of its last paragraph (its last sentence,
+        in a text with no blank lines) that best matches what else the question names ("Who is quoted at the end …?"),
+        else its last sentence, quoted. None for retrieved passages, whose last sentence needn't be the article's.
+
+        Why a whole paragraph to choose from: "the end" of an article is its last paragraph, and a question may ask
+        for one thing in it."""
+        lede = self._lede(candidates, context, passages)
+        if lede is None:
+            return None
+        article = [e for e in candidates if e.source == lede.source]
+        breaks = [i for i in range(1, len(article)) if article[i].span.start - article[i - 1].span.end > 1]  # see `_answers`
+        paragraph = [e for e in article[breaks[-1] if breaks else -1:] if self._quotable(e)]
+        if not paragraph:
+            return None
+        return self._quoted(self.verifier.rank(question, question, paragraph)[0][1] if at_the_end(question) else paragraph[-1])
+
     @staticmethod
     def _quotable(evidence: Evidence) -> bool:
         """A whole sentence, long enough to stand alone as an answer (not a headline or a label)."""
@@ -752,6 +771,9 @@ class Chatbot:
                   elsewhere: list[Evidence], lede: Evidence | None) -> Iterator[Supported]:
         """One question's supported sentences (see `_part`), from its `draft` and those written after it; for a
         why-question they leave unanswered, the no to what it takes for granted (see `_denied`)."""
+        if asks_for_end(part) and (closing := self._closing(part, candidates, state["context"], state["passages"])) is not None:
+            yield closing
+            return
         drafts = self._reasoned(state, part, draft, first, candidates)
         instead = partial(self._no_instead, state, part, first, draft, candidates)
         sentences = self._part(part, drafts, candidates, elsewhere, lede, instead)

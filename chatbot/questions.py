@@ -11,8 +11,8 @@ import re
 
 from chatbot.lexical import STOPWORDS, content_terms, first_capitalised_key, match_keys, upper_first
 
-__all__ = ["PRONOUN", "asks", "asks_how_or_why", "is_question", "is_summary", "is_yes_no", "listed", "named", "needs_context", "picked",
-           "premise", "question_parts", "reports_failure"]
+__all__ = ["PRONOUN", "asks", "asks_for_end", "asks_how_or_why", "at_the_end", "is_question", "is_summary",
+           "is_yes_no", "listed", "named", "needs_context", "picked", "premise", "question_parts", "reports_failure"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -161,6 +161,28 @@ def is_summary(question: str) -> bool:
     and no single sentence is judged to give "the answer" to it; yet "The article doesn't say." is never true of it.
     """
     return bool(_SUMMARY.search(question)) and not content_terms(_OF_THE_ARTICLE.sub(" ", _SUMMARY.sub(" ", question)))
+
+
+# How the article ends: "How does the article end?", "What is the article's conclusion?", "… at the end of the story?",
+# "What does the last paragraph say?" (of the text: "When will the attacks end?" asks of the world).
+_END = re.compile(r"\b(?:the\s+(?:very\s+)?end\b|ends?\s*\?|ending|conclu(?:sion|des?|ding)|clos(?:e|es)\s*\?|closing|"
+                  r"(?:last|final)\s+(?:part|paragraph|sentences?|lines?|words|section))", re.IGNORECASE)
+_TEXT = re.compile(r"\b(?:article|story|piece|report|text|paragraph|sentences?|lines?|words|writer|author)\b", re.IGNORECASE)
+
+
+def asks_for_end(question: str) -> bool:
+    """True for a question about how the article ends (not a yes/no question: "Does the article end on a warning?").
+
+    Why: the draft answers it from the sentence that best matches its other words, most often the lede ("The article
+    concludes by stating that Iraq is navigating its position …"), and "How does the article end?" was refused; where a
+    sentence stands in the text is no question for a model."""
+    return bool(_END.search(question)) and bool(_TEXT.search(question)) and not is_yes_no(question)
+
+
+def at_the_end(question: str) -> list[str]:
+    """The content words of a question about how the article ends, besides those that say so: what it asks for there
+    ("Who is quoted at the end of the piece?" → ["quoted"]; "How does the article end?" → [])."""
+    return content_terms(_TEXT.sub(" ", _END.sub(" ", question)))
 
 
 def asks_how_or_why(question: str) -> bool:

@@ -6,7 +6,9 @@ import pytest
 
 from chatbot.questions import (
     asks,
+    asks_for_end,
     asks_how_or_why,
+    at_the_end,
     is_question,
     is_summary,
     is_yes_no,
@@ -155,6 +157,26 @@ def test_a_follow_up_s_first_or_second_one_is_written_as_that_item_of_the_list(q
 ])
 def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(question: str, summary: bool) -> None:
     assert is_summary(question) is summary
+
+
+@pytest.mark.parametrize(("question", "end", "asked"), [
+    ("How does the article end?", True, []),
+    ("What is the article's conclusion?", True, []),
+    ("What does the last paragraph say?", True, []),
+    ("How does the story close?", True, []),
+    ("What are the article's closing words?", True, []),
+    ("How is Iraq's situation described at the end of the article?", True, ["iraq", "situ", "describ"]),
+    ("Who is quoted at the end of the piece?", True, ["quot"]),
+    ("When will the attacks end?", False, None),  # of the world, not the text
+    ("How does the conflict end?", False, None),
+    ("What did the militias conclude?", False, None),
+    ("Does the article end on a warning?", False, None),  # a yes/no question, answered as any
+])
+def test_a_question_about_how_the_article_ends_is_told_and_what_it_asks_there(question: str, end: bool,
+                                                                             asked: list[str] | None) -> None:
+    assert asks_for_end(question) is end
+    if asked is not None:
+        assert at_the_end(question) == asked
 
 
 @pytest.mark.parametrize(("text", "question"), [
