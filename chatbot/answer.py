@@ -45,16 +45,16 @@ from chatbot.lexical import (
 from chatbot.llm import ChatLocalLlama, chatml, generate, yes_probability
 from chatbot.questions import (
     PRONOUN,
+    asked_there,
     asks,
-    asks_for_end,
     asks_how_or_why,
-    at_the_end,
     is_question,
     is_summary,
     is_yes_no,
     listed,
     named,
     needs_context,
+    paragraph_asked,
     picked,
     premise,
     question_parts,
@@ -595,22 +595,27 @@ class Chatbot:
         source = next((p.chunk.source for p in passages if p.chunk.source in context.sources), context.sources[0])
         return next((e for e in candidates if e.source == source and cls._quotable(e)), None)
 
-    def _closing(self, question: str, candidates: list[Evidence], context: Context, passages: list[Passage]) -> Supported | None:
-        """How the article shown whole ends (see `asks_for_end`): the sentence of its last paragraph (its last sentence,
-        in a text with no blank lines) that best matches what else the question names ("Who is quoted at the end …?"),
-        else its last sentence, quoted. None for retrieved passages, whose last sentence needn't be the article's.
-
-        Why a whole paragraph to choose from: "the end" of an article is its last paragraph, and a question may ask
-        for one thing in it."""
+    def _paragraph(self, question: str, index: int, candidates: list[Evidence], context: Context,
+                   passages: list[Passage]) -> Supported | None:
+        """The answer to a question about the paragraph `index` (-1: the last) of the article shown whole (see
+        `paragraph_asked`): its sentence that best matches what else the question names ("Who is quoted at the end …?"),
+        else its first sentence (the last, for the last paragraph: how the article ends), quoted. A text with no blank
+        lines is read as a first sentence and a last. None for retrieved passages, which needn't hold the article whole,
+        or a paragraph the article doesn't have."""
         lede = self._lede(candidates, context, passages)
         if lede is None:
             return None
         article = [e for e in candidates if e.source == lede.source]
-        breaks = [i for i in range(1, len(article)) if article[i].span.start - article[i - 1].span.end > 1]  # see `_answers`
-        paragraph = [e for e in article[breaks[-1] if breaks else -1:] if self._quotable(e)]
-        if not paragraph:
+        breaks = [0, *(i for i in range(1, len(article)) if article[i].span.start - article[i - 1].span.end > 1)]  # see `_answers`
+        paragraphs = [kept for a, b in zip(breaks, [*breaks[1:], len(article)]) if (kept := [e for e in article[a:b] if self._quotable(e)])]
+        if len(breaks) == 1:
+            paragraphs = [[lede], [e for e in article if self._quotable(e)][-1:]]
+        if not -len(paragraphs) <= index < len(paragraphs) or (len(breaks) == 1 and index not in (0, -1)):
             return None
-        return self._quoted(self.verifier.rank(question, question, paragraph)[0][1] if at_the_end(question) else paragraph[-1])
+        paragraph = paragraphs[index]
+        if asked_there(question):
+            return self._quoted(self.verifier.rank(question, question, paragraph)[0][1])
+        return self._quoted(paragraph[-1] if index == -1 else paragraph[0])
 
     @staticmethod
     def _quotable(evidence: Evidence) -> bool:
@@ -771,8 +776,9 @@ class Chatbot:
                   elsewhere: list[Evidence], lede: Evidence | None) -> Iterator[Supported]:
         """One question's supported sentences (see `_part`), from its `draft` and those written after it; for a
         why-question they leave unanswered, the no to what it takes for granted (see `_denied`)."""
-        if asks_for_end(part) and (closing := self._closing(part, candidates, state["context"], state["passages"])) is not None:
-            yield closing
+        if (index := paragraph_asked(part)) is not None \
+                and (there := self._paragraph(part, index, candidates, state["context"], state["passages"])) is not None:
+            yield there
             return
         drafts = self._reasoned(state, part, draft, first, candidates)
         instead = partial(self._no_instead, state, part, first, draft, candidates)

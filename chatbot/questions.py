@@ -11,8 +11,9 @@ import re
 
 from chatbot.lexical import STOPWORDS, content_terms, first_capitalised_key, match_keys, upper_first
 
-__all__ = ["PRONOUN", "asks", "asks_for_end", "asks_how_or_why", "at_the_end", "is_question", "is_summary",
-           "is_yes_no", "listed", "named", "needs_context", "picked", "premise", "question_parts", "reports_failure"]
+__all__ = ["PRONOUN", "asked_there", "asks", "asks_how_or_why", "is_question", "is_summary",
+           "is_yes_no", "listed", "named", "needs_context", "picked", "paragraph_asked", "premise", "question_parts",
+           "reports_failure"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
 # A pronoun for one person, and the word after it ("her job": whose; "ask her about": whom).
@@ -163,26 +164,38 @@ def is_summary(question: str) -> bool:
     return bool(_SUMMARY.search(question)) and not content_terms(_OF_THE_ARTICLE.sub(" ", _SUMMARY.sub(" ", question)))
 
 
-# How the article ends: "How does the article end?", "What is the article's conclusion?", "… at the end of the story?",
-# "What does the last paragraph say?" (of the text: "When will the attacks end?" asks of the world).
+# Where in the text a question asks about: how it ends ("How does the article end?", "What is the article's
+# conclusion?", "… at the end of the story?", "What does the last paragraph say?"), how it opens, or its n-th paragraph
+# (of the text: "When will the attacks end?" asks of the world).
 _END = re.compile(r"\b(?:the\s+(?:very\s+)?end\b|ends?\s*\?|ending|conclu(?:sion|des?|ding)|clos(?:e|es)\s*\?|closing|"
                   r"(?:last|final)\s+(?:part|paragraph|sentences?|lines?|words|section))", re.IGNORECASE)
+_START = re.compile(r"\b(?:the\s+(?:very\s+)?(?:start|beginning)\b|(?:open|begin|start)s?\s*\?|opening)", re.IGNORECASE)
+_NTH = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9}
+_NTH_PARAGRAPH = re.compile(rf"\b({'|'.join(_NTH)})\s+paragraph\b", re.IGNORECASE)
 _TEXT = re.compile(r"\b(?:article|story|piece|report|text|paragraph|sentences?|lines?|words|writer|author)\b", re.IGNORECASE)
 
 
-def asks_for_end(question: str) -> bool:
-    """True for a question about how the article ends (not a yes/no question: "Does the article end on a warning?").
+def paragraph_asked(question: str) -> int | None:
+    """The paragraph of the article a question asks about by where it stands: 0 for the first ("How does the article
+    open?"), 1 for the second …, -1 for the last ("How does the article end?"); None for any other question, a yes/no
+    question among them ("Does the article end on a warning?").
 
     Why: the draft answers it from the sentence that best matches its other words, most often the lede ("The article
     concludes by stating that Iraq is navigating its position …"), and "How does the article end?" was refused; where a
     sentence stands in the text is no question for a model."""
-    return bool(_END.search(question)) and bool(_TEXT.search(question)) and not is_yes_no(question)
+    if is_yes_no(question) or not _TEXT.search(question):
+        return None
+    if (nth := _NTH_PARAGRAPH.search(question)) is not None:
+        return _NTH[nth[1].lower()]
+    if _END.search(question):
+        return -1
+    return 0 if _START.search(question) else None
 
 
-def at_the_end(question: str) -> list[str]:
-    """The content words of a question about how the article ends, besides those that say so: what it asks for there
-    ("Who is quoted at the end of the piece?" → ["quoted"]; "How does the article end?" → [])."""
-    return content_terms(_TEXT.sub(" ", _END.sub(" ", question)))
+def asked_there(question: str) -> list[str]:
+    """The content words of a question about a paragraph by where it stands, besides those that say where: what it
+    asks for there ("Who is quoted at the end of the piece?" → ["quot"]; "How does the article end?" → [])."""
+    return content_terms(_TEXT.sub(" ", _NTH_PARAGRAPH.sub(" ", _START.sub(" ", _END.sub(" ", question)))))
 
 
 def asks_how_or_why(question: str) -> bool:

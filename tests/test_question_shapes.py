@@ -140,12 +140,14 @@ def test_each_part_of_a_joined_question_is_answered_or_said_to_be_missing(bot, q
     _check(bot, question, keywords)
 
 
-@pytest.mark.parametrize("question", [
-    "How does the article end?",  # refused before 2026-12-08 (session 36)
-    "What is the article's conclusion?",  # "The article concludes by stating that Iraq is navigating …" (its lede)
+@pytest.mark.parametrize(("question", "keywords"), [
+    ("How does the article end?", [["crosshairs"]]),  # refused before 2026-12-08 (session 36)
+    ("What is the article's conclusion?", [["crosshairs"]]),  # "The article concludes by stating that Iraq is navigating …"
+    ("What does the second paragraph say?", [["formal diplomatic ties"]]),  # "… discusses Iraq's position amid …" (the first)
 ])
-def test_how_the_article_ends_is_its_last_sentence(bot, question: str) -> None:  # type: ignore[no-untyped-def]
-    _check(bot, question, [["crosshairs"]])
+def test_a_paragraph_asked_for_by_where_it_stands_is_quoted(bot, question: str,  # type: ignore[no-untyped-def]
+                                                            keywords: list[list[str]]) -> None:
+    _check(bot, question, keywords)
 
 
 def test_a_later_part_that_points_back_is_asked_of_what_an_earlier_part_names(bot) -> None:  # type: ignore[no-untyped-def]

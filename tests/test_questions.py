@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 
 from chatbot.questions import (
+    asked_there,
     asks,
-    asks_for_end,
     asks_how_or_why,
-    at_the_end,
     is_question,
     is_summary,
     is_yes_no,
     listed,
     named,
     needs_context,
+    paragraph_asked,
     picked,
     premise,
     question_parts,
@@ -159,24 +159,28 @@ def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(qu
     assert is_summary(question) is summary
 
 
-@pytest.mark.parametrize(("question", "end", "asked"), [
-    ("How does the article end?", True, []),
-    ("What is the article's conclusion?", True, []),
-    ("What does the last paragraph say?", True, []),
-    ("How does the story close?", True, []),
-    ("What are the article's closing words?", True, []),
-    ("How is Iraq's situation described at the end of the article?", True, ["iraq", "situ", "describ"]),
-    ("Who is quoted at the end of the piece?", True, ["quot"]),
-    ("When will the attacks end?", False, None),  # of the world, not the text
-    ("How does the conflict end?", False, None),
-    ("What did the militias conclude?", False, None),
-    ("Does the article end on a warning?", False, None),  # a yes/no question, answered as any
+@pytest.mark.parametrize(("question", "index", "asked"), [
+    ("How does the article end?", -1, []),
+    ("What is the article's conclusion?", -1, []),
+    ("What does the last paragraph say?", -1, []),
+    ("How does the story close?", -1, []),
+    ("What are the article's closing words?", -1, []),
+    ("How is Iraq's situation described at the end of the article?", -1, ["iraq", "situ", "describ"]),
+    ("Who is quoted at the end of the piece?", -1, ["quot"]),
+    ("How does the article open?", 0, []),
+    ("What does the second paragraph say?", 1, []),
+    ("Who is named in the third paragraph?", 2, ["nam"]),
+    ("When will the attacks end?", None, None),  # of the world, not the text
+    ("How does the conflict end?", None, None),
+    ("What did the militias conclude?", None, None),
+    ("Where did the first missions go?", None, None),
+    ("Does the article end on a warning?", None, None),  # a yes/no question, answered as any
 ])
-def test_a_question_about_how_the_article_ends_is_told_and_what_it_asks_there(question: str, end: bool,
-                                                                             asked: list[str] | None) -> None:
-    assert asks_for_end(question) is end
+def test_a_question_about_a_paragraph_by_where_it_stands_is_told_and_what_it_asks_there(question: str, index: int | None,
+                                                                                        asked: list[str] | None) -> None:
+    assert paragraph_asked(question) == index
     if asked is not None:
-        assert at_the_end(question) == asked
+        assert asked_there(question) == asked
 
 
 @pytest.mark.parametrize(("text", "question"), [
