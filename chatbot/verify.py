@@ -158,6 +158,8 @@ def copied(claim: str, evidence: Sequence[Evidence]) -> bool:
 
 # Words of a claim or passage with their places; "Iraq's" is two ("Iraq", "s"), "U.S." one.
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W_]+(?:-[^\W_]+)*")
+# A word that qualifies what follows by a name ("Iran-backed", "U.S.-led"), not a party of its own.
+_MODIFIER = re.compile(r"-[a-z]+$")
 # Words that join a name's parts ("Israel and the United States", "Ministry of Oil").
 _NAME_JOINERS = frozenset({"and", "or", "of", "the"})
 
@@ -197,6 +199,9 @@ def _parties(claim: str, passage: str) -> list[tuple[int, int, int, bool]]:
         first = i + 1 if the else i
         if first >= len(tokens) or tokens[first].lower() in STOPWORDS or not (the or tokens[first][:1].isupper()):
             i += 1
+            continue
+        if _MODIFIER.search(tokens[first]):  # "Iran-backed armed groups": who backs them is no party to swap
+            i = first + 1
             continue
         named = tokens[first][:1].isupper() and tokens[first].lower() not in common
         end = first + 1

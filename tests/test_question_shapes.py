@@ -150,6 +150,12 @@ def test_a_paragraph_asked_for_by_where_it_stands_is_quoted(bot, question: str, 
     _check(bot, question, keywords)
 
 
+def test_a_claim_is_not_dropped_for_a_swap_of_the_word_a_name_qualifies(bot) -> None:  # type: ignore[no-untyped-def]
+    """Before 2026-12-08 (session 36) "Kataib Hezbollah and Nujaba are Iran-backed armed groups within Iraq." lost to its
+    swap "… are Iraq armed groups within Iran-backed." (0.94 to 0.91), and a sentence naming them as "groups" was quoted."""
+    _check(bot, "What kind of groups are Kataib Hezbollah and Nujaba?", [["iran-backed", "armed"]])
+
+
 def test_a_later_part_that_points_back_is_asked_of_what_an_earlier_part_names(bot) -> None:  # type: ignore[no-untyped-def]
     """Before 2026-12-08 (session 36) "Why did Iraq ask it?" was asked alone, and refused."""
     reply = _streamed(bot, "What did the U.S. promise, and why did Iraq ask it?")

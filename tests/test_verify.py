@@ -186,6 +186,15 @@ def test_a_claims_parties_are_swapped_when_named_the_other_way_round_or_both_nam
     assert swapped(claim, passage) == swap
 
 
+def test_a_word_a_name_qualifies_is_no_party_to_swap() -> None:
+    """"Iran-backed" says who backs the groups: swapped as a party it made "Kataib Hezbollah and Nujaba are Iraq armed groups
+    within Iran-backed.", which the judge rated above the claim (0.94 to 0.91), and the right claim was dropped."""
+    passage = "Iraq is wary as Iran-backed armed groups within its borders launch attacks on Israel."
+    assert swapped("Kataib Hezbollah and Nujaba are Iran-backed armed groups within Iraq.", passage) is None
+    assert swapped("Israel launches attacks on Iran-backed armed groups within Iraq.", passage) == \
+        "Iraq launches attacks on Iran-backed armed groups within Israel."
+
+
 _PREFERENCE = ("According to Shiite lawmaker Ahmed Kenani and several other coalition figures, the preference among many "
                "Iraqi leaders is for militias to relocate their activities to the active combat zones in Gaza or Lebanon, "
                "thereby sparing Iraq the risks associated with a direct confrontation with Israel.")
