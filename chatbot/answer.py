@@ -144,9 +144,10 @@ def _restates(question: str, reply: str, candidates: list[Evidence]) -> bool:
 
 
 def _said(sentence: Supported, citations: list[Citation], pieces: list[str]) -> bool:
-    """Whether a later part's sentence says nothing the answer hasn't (its evidence cited, its words said): "Kataib
-    Hezbollah's leaders warned the Iraqi government against interference" after "… are warning the Iraqi government against
-    interference" (the part is answered by what was said). Not a yes or no, which says what the sentence before didn't."""
+    """Whether a sentence says nothing the answer hasn't (its evidence cited, its words said), as a later part's may:
+    "Kataib Hezbollah's leaders warned the Iraqi government against interference" after "… are warning the Iraqi government
+    against interference" (that part is answered by what was said). Not a yes or no, which says what the sentence before
+    didn't."""
     cited = {(c.source, c.start) for c in citations}
     return not YES_NO_LEAD.match(sentence.text) and all((e.source, e.span.start) in cited for e in sentence.evidence) \
         and match_keys(sentence.text) <= match_keys("".join(pieces))
