@@ -51,6 +51,7 @@ from chatbot.questions import (
     is_question,
     is_summary,
     is_yes_no,
+    kind_asked,
     listed,
     named,
     needs_context,
@@ -151,6 +152,25 @@ def _said(sentence: Supported, citations: list[Citation], pieces: list[str]) -> 
     cited = {(c.source, c.start) for c in citations}
     return not YES_NO_LEAD.match(sentence.text) and all((e.source, e.span.start) in cited for e in sentence.evidence) \
         and match_keys(sentence.text) <= match_keys("".join(pieces))
+
+
+def _of_the_kind(question: str, sentences: list[Evidence]) -> list[Evidence]:
+    """The sentences that name the thing a "What kind of <thing> …?" question asks about (see `kind_asked`), where
+    some do; else all of them.
+
+    Why: the answer is the article's words for that thing; "What kind of ties does Iraq have with Israel?" got the
+    sentence on Iraq's outreach to the United States quoted (read at P 0.84), and "What kind of period is Iraq in?" the
+    lede reworded, where "no formal diplomatic ties" and "its current period of relative stability" answer them."""
+    thing = kind_asked(question)
+    naming = [e for e in sentences if thing and match_keys(thing) <= match_keys(e.span.text)]
+    return naming or sentences
+
+
+def _leaves_out_the_kind(question: str, reply: str, candidates: list[Evidence]) -> bool:
+    """Whether a reply to a "What kind of <thing> …?" question doesn't name the thing, where some sentence does (see
+    `_of_the_kind`): "Iraq is carefully navigating its position …" to "What kind of period is Iraq in?"."""
+    thing = kind_asked(question)
+    return thing is not None and _of_the_kind(question, candidates) != candidates and not match_keys(thing) <= match_keys(reply)
 
 
 def _asked(question: str) -> set[str]:
@@ -415,7 +435,7 @@ class Chatbot:
         Why: the verifier checks that a sentence is true, not that it is the answer; a small model that can't
         find the answer restates something nearby ("Iraq sent two missions" to "Who did Iraq send?").
         """
-        if _restates(question, sentence.text, candidates):
+        if _restates(question, sentence.text, candidates) or _leaves_out_the_kind(question, sentence.text, candidates):
             return False
         if is_yes_no(question):  # "No, <the reason>" read beside its evidence: alone, a true no reads as beside the point
             prompt = self.prompts["answers_yes_no"].format(passage=" ".join(e.span.text for e in sentence.evidence),
@@ -538,7 +558,8 @@ class Chatbot:
     def _extracted(self, question: str, candidates: list[Evidence], pointed: Collection[Evidence] = ()) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
         settles); None unless one of the best-matching sentences, or of those a failed draft was cited to (`pointed`),
-        is judged to answer it, and clearly more surely than the best-matching others; None too for an input that asks
+        is judged to answer it, and clearly more surely than the best-matching others (only those that name what a "What
+        kind of <thing> …?" question asks about, where some do: see `_of_the_kind`); None too for an input that asks
         nothing (see `asks`) or names nothing (see `_names_nothing`). A sentence the draft was cited to needs a lower P:
         the draft and the reading agree.
 
@@ -555,11 +576,11 @@ class Chatbot:
         """
         if not asks(question) or _names_nothing(question):
             return None
-        sentences = [c for c in candidates if self._quotable(c)]
+        sentences = _of_the_kind(question, [c for c in candidates if self._quotable(c)])
         ranked = [e for _, e in self.verifier.rank(question, question, sentences)[: self.settings.extract_candidates]]
         scored = [(self.answer_probability(question, e.span.text), e) for e in ranked]
         others = [(self.answer_probability(question, e.span.text), e) for e in dict.fromkeys(pointed)
-                  if e not in ranked and self._quotable(e)]
+                  if e not in ranked and e in sentences]
         best_p, best = max([*scored, *others], key=lambda pair: pair[0], default=(0.0, None))
         bar = self.settings.extract_pointed_threshold if best in pointed else self.settings.extract_threshold
         if best is None or best_p < bar or \

@@ -12,7 +12,7 @@ import re
 from chatbot.lexical import STOPWORDS, content_terms, first_capitalised_key, match_keys, upper_first
 
 __all__ = ["PRONOUN", "asked_there", "asks", "asks_how_or_why", "is_question", "is_summary",
-           "is_yes_no", "listed", "named", "needs_context", "picked", "paragraph_asked", "premise", "question_parts",
+           "is_yes_no", "kind_asked", "listed", "named", "needs_context", "picked", "paragraph_asked", "premise", "question_parts",
            "reports_failure"]
 
 PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers|they|them|their|theirs|it|its|this|that|these|those)\b", re.IGNORECASE)
@@ -196,6 +196,16 @@ def asked_there(question: str) -> list[str]:
     """The content words of a question about a paragraph by where it stands, besides those that say where: what it
     asks for there ("Who is quoted at the end of the piece?" → ["quot"]; "How does the article end?" → [])."""
     return content_terms(_TEXT.sub(" ", _NTH_PARAGRAPH.sub(" ", _START.sub(" ", _END.sub(" ", question)))))
+
+
+_KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|sorts?|types?)\s+of\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)", re.IGNORECASE)
+
+
+def kind_asked(question: str) -> str | None:
+    """The thing a "What kind of <thing> …?" question asks to qualify ("What kind of ties does Iraq have with Israel?"
+    → "ties"), whose answer is the article's words for it ("no formal diplomatic ties"); None for any other question."""
+    found = _KIND.search(question)
+    return found[1] if found else None
 
 
 def asks_how_or_why(question: str) -> bool:

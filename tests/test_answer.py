@@ -4,7 +4,9 @@ from chatbot.answer import (
     Chatbot,
     _informative,
     _is_no,
+    _leaves_out_the_kind,
     _names_nothing,
+    _of_the_kind,
     _restates,
     _said,
     _speaks_first_of,
@@ -120,3 +122,13 @@ def test_a_later_sentence_from_cited_evidence_that_adds_no_word_was_said_unless_
     assert not _said(Supported("Kataib Hezbollah's leaders warned the Iraqi government.", (other,)), citations, pieces)  # new evidence
     assert not _said(Supported("The leaders warned the government against interference in Gaza.", (warning,)), citations, pieces)
     assert not _said(Supported("No: the leaders warned the government against interference.", (warning,)), citations, pieces)
+
+
+def test_a_what_kind_of_question_is_answered_from_the_sentences_that_name_the_thing(candidates: list[Evidence]) -> None:
+    ties = _of_the_kind("What kind of ties does Iraq have with Israel?", candidates)
+    assert len(ties) == 1 and "no formal diplomatic ties" in ties[0].span.text  # not "communities", "hostilities"
+    assert _of_the_kind("What kind of weapons do the militias use?", candidates) == candidates  # none names them
+    assert _of_the_kind("Who is Kenani?", candidates) == candidates
+    assert _leaves_out_the_kind("What kind of period is Iraq in?", "Iraq is carefully navigating its position.", candidates)
+    assert not _leaves_out_the_kind("What kind of period is Iraq in?", "A period of relative stability.", candidates)
+    assert not _leaves_out_the_kind("What kind of weapons do they use?", "Rockets.", candidates)

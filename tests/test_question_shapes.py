@@ -150,6 +150,16 @@ def test_a_paragraph_asked_for_by_where_it_stands_is_quoted(bot, question: str, 
     _check(bot, question, keywords)
 
 
+@pytest.mark.parametrize(("question", "keywords"), [
+    # before 2026-12-08 (session 36): the sentence on Iraq's outreach to the United States, quoted (read at P 0.84)
+    ("What kind of ties does Iraq have with Israel?", [["no formal"]]),
+    ("What kind of period is Iraq in?", [["relative stability"]]),  # the lede reworded: "carefully navigating …"
+])
+def test_a_what_kind_of_question_is_answered_with_the_article_s_words_for_the_thing(  # type: ignore[no-untyped-def]
+        bot, question: str, keywords: list[list[str]]) -> None:
+    _check(bot, question, keywords)
+
+
 def test_a_claim_is_not_dropped_for_a_swap_of_the_word_a_name_qualifies(bot) -> None:  # type: ignore[no-untyped-def]
     """Before 2026-12-08 (session 36) "Kataib Hezbollah and Nujaba are Iran-backed armed groups within Iraq." lost to its
     swap "… are Iraq armed groups within Iran-backed." (0.94 to 0.91), and a sentence naming them as "groups" was quoted."""

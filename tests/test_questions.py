@@ -11,6 +11,7 @@ from chatbot.questions import (
     is_question,
     is_summary,
     is_yes_no,
+    kind_asked,
     listed,
     named,
     needs_context,
@@ -224,3 +225,15 @@ def test_an_effort_the_passage_says_failed_is_a_no_only_in_a_clause_about_whom_t
     assert not reports_failure("Did the United States agree to help?", turned)  # the failure was Tehran's
     assert not reports_failure("Did the government's efforts fail?", efforts)  # asked about the failure: the reading decides
     assert not reports_failure("Is the Iraqi government persuading the militias?", efforts)  # not whether it came off
+
+
+@pytest.mark.parametrize(("question", "thing"), [
+    ("What kind of ties does Iraq have with Israel?", "ties"),
+    ("What sort of lawmaker is Kenani?", "lawmaker"),
+    ("Which types of Iran-backed groups are named?", "Iran-backed"),
+    ("What kind of period is Iraq in?", "period"),
+    ("Who is Kenani?", None),
+    ("What kinds are there?", None),
+])
+def test_a_what_kind_of_question_asks_to_qualify_the_thing_it_names(question: str, thing: str | None) -> None:
+    assert kind_asked(question) == thing
