@@ -154,23 +154,30 @@ def _said(sentence: Supported, citations: list[Citation], pieces: list[str]) -> 
         and match_keys(sentence.text) <= match_keys("".join(pieces))
 
 
-def _of_the_kind(question: str, sentences: list[Evidence]) -> list[Evidence]:
-    """The sentences that name the thing a "What kind of <thing> …?" question asks about (see `kind_asked`), where
-    some do; else all of them.
+def _names_word(word: str, text: str) -> bool:
+    """Whether `text` names `word` in some form, by its first four letters ("stable" ~ "stability", "ties" ~ "ties")."""
+    stem = next(iter(content_terms(word)), word.lower())[:4]
+    return any(term.startswith(stem) for term in content_terms(text))
 
-    Why: the answer is the article's words for that thing; "What kind of ties does Iraq have with Israel?" got the
-    sentence on Iraq's outreach to the United States quoted (read at P 0.84), and "What kind of period is Iraq in?" the
-    lede reworded, where "no formal diplomatic ties" and "its current period of relative stability" answer them."""
-    thing = kind_asked(question)
-    naming = [e for e in sentences if thing and match_keys(thing) <= match_keys(e.span.text)]
+
+def _of_the_kind(question: str, sentences: list[Evidence]) -> list[Evidence]:
+    """The sentences that name the word whose kind or degree a question asks (see `kind_asked`), where some do; else
+    all of them.
+
+    Why: the answer is the article's words for it; "What kind of ties does Iraq have with Israel?" got the sentence on
+    Iraq's outreach to the United States quoted (read at P 0.84), and "What kind of period is Iraq in?" and "How stable
+    is Iraq right now?" the lede, where "no formal diplomatic ties" and "its current period of relative stability"
+    answer them."""
+    word = kind_asked(question)
+    naming = [e for e in sentences if word and _names_word(word, e.span.text)]
     return naming or sentences
 
 
 def _leaves_out_the_kind(question: str, reply: str, candidates: list[Evidence]) -> bool:
-    """Whether a reply to a "What kind of <thing> …?" question doesn't name the thing, where some sentence does (see
+    """Whether a reply doesn't name the word whose kind or degree the question asks, where some sentence does (see
     `_of_the_kind`): "Iraq is carefully navigating its position …" to "What kind of period is Iraq in?"."""
-    thing = kind_asked(question)
-    return thing is not None and _of_the_kind(question, candidates) != candidates and not match_keys(thing) <= match_keys(reply)
+    word = kind_asked(question)
+    return word is not None and _of_the_kind(question, candidates) != candidates and not _names_word(word, reply)
 
 
 def _asked(question: str) -> set[str]:
@@ -558,8 +565,8 @@ class Chatbot:
     def _extracted(self, question: str, candidates: list[Evidence], pointed: Collection[Evidence] = ()) -> Supported | None:
         """The article sentence that answers the question, quoted (for a yes/no question, after the yes or no it
         settles); None unless one of the best-matching sentences, or of those a failed draft was cited to (`pointed`),
-        is judged to answer it, and clearly more surely than the best-matching others (only those that name what a "What
-        kind of <thing> …?" question asks about, where some do: see `_of_the_kind`); None too for an input that asks
+        is judged to answer it, and clearly more surely than the best-matching others (only those that name the word whose
+        kind or degree the question asks, where some do: see `_of_the_kind`); None too for an input that asks
         nothing (see `asks`) or names nothing (see `_names_nothing`). A sentence the draft was cited to needs a lower P:
         the draft and the reading agree.
 

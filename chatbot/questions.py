@@ -198,14 +198,16 @@ def asked_there(question: str) -> list[str]:
     return content_terms(_TEXT.sub(" ", _NTH_PARAGRAPH.sub(" ", _START.sub(" ", _END.sub(" ", question)))))
 
 
-_KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|sorts?|types?)\s+of\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)", re.IGNORECASE)
+_KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|sorts?|types?)\s+of\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)|"
+                   r"^\W*how\s+(?!(?:many|much|long|old|far|often|soon|come)\b)([^\W\d_]+)\s+(?:is|are|was|were)\b", re.IGNORECASE)
 
 
 def kind_asked(question: str) -> str | None:
-    """The thing a "What kind of <thing> …?" question asks to qualify ("What kind of ties does Iraq have with Israel?"
-    → "ties"), whose answer is the article's words for it ("no formal diplomatic ties"); None for any other question."""
+    """The word whose kind or degree a question asks ("What kind of ties does Iraq have with Israel?" → "ties", "How
+    stable is Iraq?" → "stable"), whose answer is the article's words for it ("no formal diplomatic ties", "relative
+    stability"); None for any other question."""
     found = _KIND.search(question)
-    return found[1] if found else None
+    return (found[1] or found[2]) if found else None
 
 
 def asks_how_or_why(question: str) -> bool:

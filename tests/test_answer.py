@@ -132,3 +132,5 @@ def test_a_what_kind_of_question_is_answered_from_the_sentences_that_name_the_th
     assert _leaves_out_the_kind("What kind of period is Iraq in?", "Iraq is carefully navigating its position.", candidates)
     assert not _leaves_out_the_kind("What kind of period is Iraq in?", "A period of relative stability.", candidates)
     assert not _leaves_out_the_kind("What kind of weapons do they use?", "Rockets.", candidates)
+    stable = _of_the_kind("How stable is Iraq right now?", candidates)  # "stability", by its first four letters
+    assert stable != candidates and all("stability" in e.span.text for e in stable)

@@ -154,6 +154,7 @@ def test_a_paragraph_asked_for_by_where_it_stands_is_quoted(bot, question: str, 
     # before 2026-12-08 (session 36): the sentence on Iraq's outreach to the United States, quoted (read at P 0.84)
     ("What kind of ties does Iraq have with Israel?", [["no formal"]]),
     ("What kind of period is Iraq in?", [["relative stability"]]),  # the lede reworded: "carefully navigating …"
+    ("How delicate is Iraq's position?", [["delicacy"]]),  # refused
 ])
 def test_a_what_kind_of_question_is_answered_with_the_article_s_words_for_the_thing(  # type: ignore[no-untyped-def]
         bot, question: str, keywords: list[list[str]]) -> None:

@@ -232,8 +232,13 @@ def test_an_effort_the_passage_says_failed_is_a_no_only_in_a_clause_about_whom_t
     ("What sort of lawmaker is Kenani?", "lawmaker"),
     ("Which types of Iran-backed groups are named?", "Iran-backed"),
     ("What kind of period is Iraq in?", "period"),
+    ("How stable is Iraq right now?", "stable"),
+    ("how delicate was Iraq's position", "delicate"),
+    ("How many missions went to Tehran?", None),
+    ("How is Iraq doing?", None),
+    ("How old is Thuaiban?", None),
     ("Who is Kenani?", None),
     ("What kinds are there?", None),
 ])
-def test_a_what_kind_of_question_asks_to_qualify_the_thing_it_names(question: str, thing: str | None) -> None:
+def test_a_question_of_what_kind_or_how_much_names_the_word_it_asks_about(question: str, thing: str | None) -> None:
     assert kind_asked(question) == thing
