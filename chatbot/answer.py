@@ -155,9 +155,11 @@ def _said(sentence: Supported, citations: list[Citation], pieces: list[str]) -> 
 
 
 def _names_word(word: str, text: str) -> bool:
-    """Whether `text` names `word` in some form, by its first four letters ("stable" ~ "stability", "ties" ~ "ties")."""
-    stem = next(iter(content_terms(word)), word.lower())[:4]
-    return any(term.startswith(stem) for term in content_terms(text))
+    """Whether `text` names `word` in some form: the same stem, the same first five letters, or for two long words the
+    same first four ("stable" ~ "stability", "delicate" ~ "delicacy"; "ties" is not "tied")."""
+    stem = next(iter(content_terms(word)), word.lower())
+    return any(term == stem or (len(stem) >= 5 and term[:5] == stem[:5]) or (min(len(stem), len(term)) >= 6 and term[:4] == stem[:4])
+               for term in content_terms(text))
 
 
 def _of_the_kind(question: str, sentences: list[Evidence]) -> list[Evidence]:

@@ -199,7 +199,8 @@ def asked_there(question: str) -> list[str]:
 
 
 _KIND = re.compile(r"\b(?:what|which)\s+(?:kinds?|sorts?|types?)\s+of\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)|"
-                   r"^\W*how\s+(?!(?:many|much|long|old|far|often|soon|come)\b)([^\W\d_]+)\s+(?:is|are|was|were)\b", re.IGNORECASE)
+                   r"^\W*how\s+(?!(?:many|much|long|old|far|often|soon|come|likely|well|sure)\b)([^\W\d_]+)"
+                   r"\s+(?:is|are|was|were)\b", re.IGNORECASE)
 
 
 def kind_asked(question: str) -> str | None:

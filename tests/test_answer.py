@@ -6,6 +6,7 @@ from chatbot.answer import (
     _is_no,
     _leaves_out_the_kind,
     _names_nothing,
+    _names_word,
     _of_the_kind,
     _restates,
     _said,
@@ -134,3 +135,10 @@ def test_a_what_kind_of_question_is_answered_from_the_sentences_that_name_the_th
     assert not _leaves_out_the_kind("What kind of weapons do they use?", "Rockets.", candidates)
     stable = _of_the_kind("How stable is Iraq right now?", candidates)  # "stability", by its first four letters
     assert stable != candidates and all("stability" in e.span.text for e in stable)
+
+
+def test_a_word_is_named_in_its_forms_but_not_by_a_longer_word_that_ends_the_same() -> None:
+    assert _names_word("stable", "its current period of relative stability")
+    assert _names_word("delicate", "recognizing the delicacy of Iraq's position")
+    assert _names_word("ties", "no formal diplomatic ties")
+    assert not _names_word("ties", "revitalizing communities")

@@ -237,6 +237,7 @@ def test_an_effort_the_passage_says_failed_is_a_no_only_in_a_clause_about_whom_t
     ("How many missions went to Tehran?", None),
     ("How is Iraq doing?", None),
     ("How old is Thuaiban?", None),
+    ("How likely is Israel to strike Iraq?", None),  # a chance, not a quality the answer names
     ("Who is Kenani?", None),
     ("What kinds are there?", None),
 ])
