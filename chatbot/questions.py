@@ -167,9 +167,15 @@ def is_summary(question: str) -> bool:
 # Where in the text a question asks about: how it ends ("How does the article end?", "What is the article's
 # conclusion?", "… at the end of the story?", "What does the last paragraph say?"), how it opens, or its n-th paragraph
 # (of the text: "When will the attacks end?" asks of the world).
-_END = re.compile(r"\b(?:the\s+(?:very\s+)?end\b|ends?\s*\?|ending|conclu(?:sion|des?|ding)|clos(?:e|es)\s*\?|closing|"
-                  r"(?:last|final)\s+(?:part|paragraph|sentences?|lines?|words|section))", re.IGNORECASE)
-_START = re.compile(r"\b(?:the\s+(?:very\s+)?(?:start|beginning)\b|(?:open|begin|start)s?\s*\?|opening)", re.IGNORECASE)
+_TEXT_WORD = r"(?:article|story|piece|report|text)"
+_PLACE = rf"(?=\s*(?:[?.!]|$|of\s+(?:the|this|that)\s+{_TEXT_WORD}\b))"  # "the end" of the text, not "the end of the ceasefire"
+_END = re.compile(rf"\bthe\s+(?:very\s+)?end(?:ing)?{_PLACE}|\b{_TEXT_WORD}\s+(?:ends?|closes?|concludes?)\s*\?|"
+                  rf"\b{_TEXT_WORD}['’]s\s+(?:ending|conclusion|close|closing|last|final)\b|"
+                  rf"\bconclusion\s+of\s+(?:the|this)\s+{_TEXT_WORD}\b|"
+                  r"\b(?:last|final|closing)\s+(?:part|paragraph|sentences?|lines?|words|section)\b", re.IGNORECASE)
+_START = re.compile(rf"\bthe\s+(?:very\s+)?(?:start|beginning){_PLACE}|\b{_TEXT_WORD}\s+(?:opens?|begins?|starts?)\s*\?|"
+                    rf"\b{_TEXT_WORD}['’]s\s+(?:opening|beginning|start)\b|"
+                    r"\b(?:opening|first)\s+(?:sentences?|lines?|words)\b", re.IGNORECASE)
 _NTH = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9}
 _NTH_PARAGRAPH = re.compile(rf"\b({'|'.join(_NTH)})\s+paragraph\b", re.IGNORECASE)
 _TEXT = re.compile(r"\b(?:article|story|piece|report|text|paragraph|sentences?|lines?|words|writer|author)\b", re.IGNORECASE)
