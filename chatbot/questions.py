@@ -189,8 +189,8 @@ def paragraph_asked(question: str) -> int | None:
     Why: the draft answers it from the sentence that best matches its other words, most often the lede ("The article
     concludes by stating that Iraq is navigating its position …"), and "How does the article end?" was refused; where a
     sentence stands in the text is no question for a model."""
-    if is_yes_no(question) or not _TEXT.search(question):
-        return None
+    if is_yes_no(question) or not asks(question) or not _TEXT.search(question):
+        return None  # "Translate the first sentence into French …" asks for nothing the article says
     if (nth := _NTH_PARAGRAPH.search(question)) is not None:
         return _NTH[nth[1].lower()]
     if _END.search(question):

@@ -180,6 +180,7 @@ def test_a_request_for_the_gist_of_the_article_is_told_from_one_about_a_topic(qu
     ("What conclusion did the militias reach, according to the article?", None, None),
     ("What does the article conclude?", -1, []),
     ("What is the first sentence of the article?", 0, []),
+    ("Translate the first sentence into French and add your own opinion of the militias.", None, None),  # asks nothing
 ])
 def test_a_question_about_a_paragraph_by_where_it_stands_is_told_and_what_it_asks_there(question: str, index: int | None,
                                                                                         asked: list[str] | None) -> None:
