@@ -135,6 +135,12 @@ def _speaks_first_of(question: str, reply: str, candidates: list[Evidence]) -> b
 _CHOICE = re.compile(r"\bor\b", re.IGNORECASE)
 
 
+def _new_paragraph(before: Evidence, after: Evidence) -> bool:
+    """Whether `after` opens a paragraph the sentence `before` it doesn't share: more than a space between them (a
+    paragraph break is two characters)."""
+    return after.span.start - before.span.end > 1
+
+
 def _restates(question: str, reply: str, candidates: list[Evidence]) -> bool:
     """Whether a reply to a question that asks no yes or no, nor offers a choice ("Which group, Kataib Hezbollah or
     Nujaba, …?"), says only what the question did, with the names it gives in full: "Kenani is Ahmed Kenani." to "Who is
@@ -472,7 +478,7 @@ class Chatbot:
         if not asks_how_or_why(question):
             return False
         before = preceding(candidates).get(sentence.evidence[0])
-        if before is None or sentence.evidence[0].span.start - before.span.end > 1:  # a paragraph break is two characters
+        if before is None or _new_paragraph(before, sentence.evidence[0]):
             return False
         subject = first_capitalised_key(sentence.text)
         if subject in capitalised_keys(question) and subject != first_capitalised_key(question):
@@ -637,11 +643,15 @@ class Chatbot:
         if lede is None:
             return None
         article = [e for e in candidates if e.source == lede.source]
-        breaks = [0, *(i for i in range(1, len(article)) if article[i].span.start - article[i - 1].span.end > 1)]  # see `_answers`
-        paragraphs = [kept for a, b in zip(breaks, [*breaks[1:], len(article)]) if (kept := [e for e in article[a:b] if self._quotable(e)])]
-        if len(breaks) == 1:
+        breaks = [i for i in range(1, len(article)) if _new_paragraph(article[i - 1], article[i])]
+        if breaks:
+            paragraphs = [kept for a, b in zip([0, *breaks], [*breaks, len(article)])
+                          if (kept := [e for e in article[a:b] if self._quotable(e)])]
+        elif index in (0, -1):  # no blank lines: a first sentence and a last
             paragraphs = [[lede], [e for e in article if self._quotable(e)][-1:]]
-        if not -len(paragraphs) <= index < len(paragraphs) or (len(breaks) == 1 and index not in (0, -1)):
+        else:
+            return None
+        if not -len(paragraphs) <= index < len(paragraphs):
             return None
         paragraph = paragraphs[index]
         if asked_there(question):

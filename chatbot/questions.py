@@ -178,7 +178,7 @@ _START = re.compile(rf"\bthe\s+(?:very\s+)?(?:start|beginning){_PLACE}|\b{_TEXT_
                     r"\b(?:opening|first)\s+(?:sentences?|lines?|words)\b", re.IGNORECASE)
 _NTH = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6, "eighth": 7, "ninth": 8, "tenth": 9}
 _NTH_PARAGRAPH = re.compile(rf"\b({'|'.join(_NTH)})\s+paragraph\b", re.IGNORECASE)
-_TEXT = re.compile(r"\b(?:article|story|piece|report|text|paragraph|sentences?|lines?|words|writer|author)\b", re.IGNORECASE)
+_TEXT = re.compile(rf"\b(?:{_TEXT_WORD}|paragraph|sentences?|lines?|words|writer|author)\b", re.IGNORECASE)
 
 
 def paragraph_asked(question: str) -> int | None:
