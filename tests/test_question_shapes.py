@@ -101,6 +101,9 @@ def test_yes_no_questions_get_a_yes_or_no_and_the_sentence_that_settles_it(bot, 
     ("Why would Baghdad like the gunmen to take their fight elsewhere?", [["spar*", "risk*", "confront*", "avoid*"]]),
     ("Why do the factions keep up their strikes?", [["gaza", "lebanon", "campaign*"]]),
     ("Why did Iraq go to the Americans for help?", [["retaliat*", "limited success"]]),
+    # refused before 2026-12-08 (session 37): the draft joined two sentences in its own words and failed; each of the four
+    # best sentences read as the answer (P 0.90-0.97), too alike for the margin that keeps unanswered questions refused
+    ("Why is Iraq worried about the attacks?", [["consequence*", "retaliat*", "repercussion*", "risk*"]]),
 ])
 def test_why_questions_are_answered_with_the_reason(bot, question: str, keywords: list[list[str]]) -> None:  # type: ignore[no-untyped-def]
     _check(bot, question, keywords)
@@ -116,7 +119,9 @@ def test_a_why_question_that_takes_for_granted_what_did_not_happen_gets_what_did
     _check(bot, question, keywords)
 
 
-@pytest.mark.parametrize("question", ["Why did Sudani fire Thuaiban?", "Why did the U.S. send troops to Baghdad?"])
+@pytest.mark.parametrize("question", ["Why did Sudani fire Thuaiban?", "Why did the U.S. send troops to Baghdad?",
+                                      # answered before 2026-12-08 (session 37) with a no about what the militias think
+                                      "Why did Thuaiban criticise the United States?"])
 def test_a_why_question_about_what_the_article_never_mentions_is_refused(bot, question: str) -> None:  # type: ignore[no-untyped-def]
     reply = _streamed(bot, question)
     assert reply.refused, reply.answer
