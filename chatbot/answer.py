@@ -842,15 +842,11 @@ class Chatbot:
 
         Why: "Why did the United States turn down Iraq's request?" is refused (no sentence gives a reason for what didn't
         happen), while "Did the United States turn down Iraq's request?" gets "No, the U.S. … committed to diplomatic
-        efforts …"; a yes leaves the why unanswered, and the refusal stands. Only then: it costs a draft more. And only a
-        no that names whom the question asks of first: "Why did Thuaiban criticise the United States?" got "Not according
-        to the article: Kataib Hezbollah and other factions view Israel and the United States as liable …", which says
-        nothing of Thuaiban."""
+        efforts …"; a yes leaves the why unanswered, and the refusal stands. Only then: it costs a draft more."""
         draft = clean_draft(self._draft(state, asked))
         sentences = self._answered(state, asked, draft, False, candidates, elsewhere, None)
         first = next(sentences, None)
-        subject = first_capitalised_key(asked)
-        if first is None or not _is_no(first.text) or (subject is not None and subject not in capitalised_keys(first.text)):
+        if first is None or not _is_no(first.text):
             return
         yield Supported(self.prompts["premise_denied"].format(answer=_without_lead(first.text)), first.evidence, first.support)
         yield from sentences

@@ -119,9 +119,7 @@ def test_a_why_question_that_takes_for_granted_what_did_not_happen_gets_what_did
     _check(bot, question, keywords)
 
 
-@pytest.mark.parametrize("question", ["Why did Sudani fire Thuaiban?", "Why did the U.S. send troops to Baghdad?",
-                                      # answered before 2026-12-08 (session 37) with a no about what the militias think
-                                      "Why did Thuaiban criticise the United States?"])
+@pytest.mark.parametrize("question", ["Why did Sudani fire Thuaiban?", "Why did the U.S. send troops to Baghdad?"])
 def test_a_why_question_about_what_the_article_never_mentions_is_refused(bot, question: str) -> None:  # type: ignore[no-untyped-def]
     reply = _streamed(bot, question)
     assert reply.refused, reply.answer
