@@ -600,11 +600,12 @@ class Chatbot:
         scored = [(self.answer_probability(question, e.span.text), e) for e in ranked]
         others = [(self.answer_probability(question, e.span.text), e) for e in dict.fromkeys(pointed)
                   if e not in ranked and e in sentences]
-        best_p, best = max([*scored, *others], key=lambda pair: pair[0], default=(0.0, None))
-        bar = self.settings.extract_pointed_threshold if best in pointed else self.settings.extract_threshold
+        readings = [*scored, *others]
+        best_p, best = max(readings, key=lambda pair: pair[0], default=(0.0, None))
         if best is not None and len(scored) > 1 and best_p - min(p for p, _ in scored) < self.settings.extract_margin:
-            sure = [(p, e) for p, e in [*scored, *others] if e in pointed and p >= self.settings.extract_threshold]
+            sure = [(p, e) for p, e in readings if e in pointed and p >= self.settings.extract_threshold]
             best_p, best = max(sure, key=lambda pair: pair[0], default=(0.0, None))
+        bar = self.settings.extract_pointed_threshold if best in pointed else self.settings.extract_threshold
         if best is None or best_p < bar:
             return None
         return self._quoted(best, self._yes_or_no(question, best.span.text) if is_yes_no(question) else None)
